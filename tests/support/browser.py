@@ -1,0 +1,34 @@
+"""Find the Chromium the end-to-end tests drive through Playwright."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+from pathlib import Path
+
+# Flags a sandboxed, offline machine needs: no background calls to Google's hosts.
+CHROMIUM_ARGS: tuple[str, ...] = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium binary, or None (then Playwright's bundled one may exist)."""
+    explicit = os.environ.get("CHROMIUM_PATH")
+    if explicit and Path(explicit).is_file():
+        return explicit
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    cache = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache/ms-playwright"))
+    bundled = sorted(glob.glob(str(cache / "chromium-*/chrome-linux*/chrome")))
+    return bundled[-1] if bundled else None

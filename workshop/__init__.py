@@ -1,0 +1,7 @@
+"""ML Test Score Workshop: the domain, importable and testable without Streamlit.
+
+Pages in ``pages/`` are thin views over these modules; everything a page shows is
+computed here so it can be unit-tested and reused by the command-line interface.
+"""
+
+__version__ = "0.1.0"

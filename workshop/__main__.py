@@ -1,0 +1,5 @@
+"""Allow ``python -m workshop ...``."""
+
+from workshop.cli import main
+
+raise SystemExit(main())

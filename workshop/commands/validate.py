@@ -1,0 +1,50 @@
+"""``workshop validate [PATH ...]``: check content files before a workshop, not during it.
+
+Without a path it checks exactly what the app would load (:func:`content_dirs`),
+so a host can run it after editing a rubric or agenda. Problems go to stderr, one
+line each naming the file, the item and what is wrong; the exit code is 1 then,
+so CI can run it too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from workshop.content import Catalog, check_paths, load_catalog
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="check rubric, agenda and UI text files",
+        description=(
+            "Check content files. With no PATH, checks every file the app loads: content/ "
+            "and the folders in WORKSHOP_CONTENT_DIRS. A PATH may be a file or a folder "
+            "(searched recursively)."
+        ),
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="file or folder to check")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    catalog = _check(args.paths)
+    if catalog.problems:
+        for problem in catalog.problems:
+            print(problem, file=sys.stderr)
+        count = len(catalog.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        return 1
+    print(
+        f"OK: {len(catalog.rubrics)} rubrics, {len(catalog.agendas)} agendas, "
+        f"{len(catalog.ui_files)} UI files"
+    )
+    return 0
+
+
+def _check(paths: list[str]) -> Catalog:
+    if not paths:
+        return load_catalog()
+    # An agenda given alone is checked against the rubrics the app would load.
+    return check_paths(paths, rubrics=load_catalog().rubrics)
