@@ -848,3 +848,21 @@ def test_python_dash_m_workshop_validate_exit_code() -> None:
         "placeholders differ: en has {time}, ja has {when}",
         "1 problem found",
     ]
+
+
+def test_shipped_japanese_has_no_folded_line_spaces() -> None:
+    """YAML folding turns a line break into a space, which is wrong between Japanese words."""
+    import re
+
+    from workshop.content import load_catalog
+
+    catalog = load_catalog()
+    cjk = r"[\u3040-\u30ff\u4e00-\u9fff、。「」()]"
+    pattern = re.compile(f"{cjk} {cjk}")
+    texts = [text.ja for text in catalog.ui.values()]
+    for rubric in catalog.rubrics.values():
+        for item in rubric.items:
+            texts += [item.title.ja, item.explanation.ja]
+            texts += [criterion.ja for criterion in item.criteria.values()]
+    offending = [text for text in texts if pattern.search(text)]
+    assert offending == []

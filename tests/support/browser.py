@@ -32,3 +32,24 @@ def find_chromium() -> str | None:
     cache = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache/ms-playwright"))
     bundled = sorted(glob.glob(str(cache / "chromium-*/chrome-linux*/chrome")))
     return bundled[-1] if bundled else None
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def launch(playwright):
+    """Headless Chromium with the flags this offline machine needs."""
+    return playwright.chromium.launch(
+        executable_path=find_chromium(), headless=True, args=list(CHROMIUM_ARGS)
+    )
+
+
+def wait_for_app(page, timeout: float = 30_000) -> None:
+    """Wait until Streamlit has rendered and is not running the script."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText"
+        ".includes('Running')",
+        timeout=timeout,
+    )

@@ -1,0 +1,30 @@
+"""Entry point: ``streamlit run app.py``. Builds the navigation; pages do the rest."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from views import common
+
+st.set_page_config(
+    page_title="ML Test Score Workshop",
+    page_icon=":material/fact_check:",
+    layout="wide",
+)
+
+common.language_switch()
+
+t = common.t
+PAGES = [
+    st.Page("views/home.py", title=t("home.nav"), icon=":material/home:", default=True),
+    st.Page("views/host.py", title=t("host.nav"), icon=":material/settings:", url_path="host"),
+    st.Page(
+        "views/present.py", title=t("present.nav"), icon=":material/slideshow:", url_path="present"
+    ),
+    st.Page("views/tutor.py", title=t("tutor.nav"), icon=":material/edit_note:", url_path="tutor"),
+    st.Page("views/wrapup.py", title=t("wrapup.nav"), icon=":material/forum:", url_path="wrapup"),
+]
+
+navigation = st.navigation(PAGES)
+common.show_content_problems()
+navigation.run()

@@ -1,0 +1,124 @@
+"""Host page: create, reopen behind the passcode, duplicate, archive; join links and QR codes."""
+
+from __future__ import annotations
+
+from tests.support.apptest import PASSCODE, PageEnv, texts
+
+GROUPS = "Team A; Search ranking; production; Aiko\nTeam B; Fraud; validation; Ben\nTeam C; Photos; poc"
+
+
+def _create(page_env: PageEnv, *, title: str = "November round", groups: str = GROUPS,
+            passcode: str = PASSCODE):
+    at = page_env.app("views/host.py")
+    at.text_input[0].input(title)
+    at.text_input[1].input(passcode)
+    at.text_area(key="create_groups").input(groups)
+    at.button[0].click() if False else None
+    submit = next(b for b in at.get("form_submit_button") if b.label == "Create workshop")
+    submit.click()
+    return at.run()
+
+
+def test_create_workshop_shows_join_links_and_qr_codes(page_env: PageEnv) -> None:
+    at = _create(page_env)
+    assert not at.exception
+    workshops = page_env.store.list_workshops()
+    assert [w.title for w in workshops] == ["November round"]
+    snapshot = page_env.store.snapshot(workshops[0].id)
+    assert [(g.name, g.system, g.phase, g.tutor) for g in snapshot.groups] == [
+        ("Team A", "Search ranking", "production", "Aiko"),
+        ("Team B", "Fraud", "validation", "Ben"),
+        ("Team C", "Photos", "poc", ""),
+    ]
+    body = texts(at)
+    assert "Workshop “November round” created" in body
+    for group in snapshot.groups:
+        assert (
+            f"http://workshop.test/tutor?w={workshops[0].id}&g={group.id}&code={group.join_code}"
+            in body
+        )
+        assert f"`{group.join_code}`" in body
+    assert len(at.get("image")) == 3  # one QR code per group
+    assert workshops[0].passcode_hash and PASSCODE not in workshops[0].passcode_hash
+
+
+def test_duplicate_group_names_are_refused_and_nothing_is_created(page_env: PageEnv) -> None:
+    at = _create(page_env, groups="Team A; S1\nteam a; S2")
+    assert "Two groups are called “team a”" in texts(at)
+    assert page_env.store.list_workshops() == []
+
+
+def test_overlong_title_is_rejected_not_truncated(page_env: PageEnv) -> None:
+    at = _create(page_env, title="x" * 121)
+    assert "too long: 121 characters, at most 120" in texts(at)
+    assert page_env.store.list_workshops() == []
+
+
+def test_short_passcode_and_bad_phase_are_explained(page_env: PageEnv) -> None:
+    at = _create(page_env, passcode="abc")
+    assert "at least 6 characters" in texts(at)
+    at = _create(page_env, groups="Team A; S1; someday")
+    assert "Line 1: unknown phase “someday”" in texts(at)
+    assert page_env.store.list_workshops() == []
+
+
+def test_reopening_needs_the_workshops_passcode(page_env: PageEnv) -> None:
+    workshop, groups = page_env.make_workshop()
+    at = page_env.app("views/host.py")
+    open_button = next(b for b in at.button if b.label == "Open")
+    open_button.click().run()
+    body = texts(at)
+    assert "Host controls are locked" in body
+    assert groups[0].join_code not in body
+    at.text_input(key=f"host_pass_{workshop.id}").input("wrong-passcode")
+    next(b for b in at.get("form_submit_button") if b.label == "Unlock").click().run()
+    assert "That passcode is not right" in texts(at)
+    assert groups[0].join_code not in texts(at)
+    at.text_input(key=f"host_pass_{workshop.id}").input(PASSCODE)
+    next(b for b in at.get("form_submit_button") if b.label == "Unlock").click().run()
+    assert f"`{groups[0].join_code}`" in texts(at)
+
+
+def test_app_wide_passcode_locks_the_whole_page(page_env: PageEnv, monkeypatch) -> None:
+    monkeypatch.setenv("WORKSHOP_HOST_PASSCODE", "org-wide-pass")
+    page_env.make_workshop()
+    at = page_env.app("views/host.py")
+    assert "Host controls are locked" in texts(at)
+    assert "Round 1" not in texts(at)
+    at.text_input(key="host_pass_global").input("org-wide-pass")
+    next(b for b in at.get("form_submit_button") if b.label == "Unlock").click().run()
+    assert "**Round 1**" in texts(at)
+
+
+def test_duplicate_for_next_round_and_archive(page_env: PageEnv) -> None:
+    workshop, groups = page_env.make_workshop()
+    page_env.store.save_answers(
+        workshop.id, groups[0].id, [_change("data-1", "1")], updated_by="t", updated_at="x"
+    )
+    at = page_env.app("views/host.py", w=workshop.id)
+    at.text_input(key=f"host_pass_{workshop.id}").input(PASSCODE)
+    next(b for b in at.get("form_submit_button") if b.label == "Unlock").click().run()
+    duplicate_form = [b for b in at.get("form_submit_button") if "next round" in b.label]
+    assert duplicate_form
+    at.text_input[-1].input("December round") if False else None
+    duplicate_form[0].click().run()
+    workshops = page_env.store.list_workshops()
+    assert len(workshops) == 2
+    copy = next(w for w in workshops if w.id != workshop.id)
+    assert copy.previous_id == workshop.id
+    copy_snapshot = page_env.store.snapshot(copy.id)
+    assert [g.system for g in copy_snapshot.groups] == [g.system for g in groups]
+    assert [g.join_code for g in copy_snapshot.groups] != [g.join_code for g in groups]
+    assert all(not answers for answers in copy_snapshot.answers.values())
+    assert "Created" in texts(at)
+
+    archive = next(b for b in at.button if b.label == "Archive")
+    archive.click().run()
+    titles = [w.id for w in page_env.store.list_workshops()]
+    assert copy.id not in titles
+
+
+def _change(item_id: str, value: str):
+    from workshop.models import AnswerChange
+
+    return AnswerChange(item_id=item_id, value=value, note="")

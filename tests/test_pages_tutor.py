@@ -1,0 +1,169 @@
+"""Tutor page: join by link or code, save as you go, survive outages, follow the host."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.support.apptest import PageEnv, texts
+from workshop import clock as clk
+from workshop.models import AnswerChange
+from workshop.store.base import StoreUnavailable
+from workshop.store.sqlite import SqliteStore
+
+
+def _tutor(page_env: PageEnv, workshop, group, code: str | None = None) -> AppTest:
+    return page_env.app(
+        "views/tutor.py", w=workshop.id, g=group.id, code=group.join_code if code is None else code
+    )
+
+
+def _start_data_segment(page_env: PageEnv, workshop) -> None:
+    from workshop.content import load_agenda
+
+    agenda = load_agenda(workshop.agenda_id)
+    state = clk.start(agenda, page_env.store.snapshot(workshop.id).clock, page_env.clock())
+    page_env.store.set_clock(workshop.id, clk.jump(agenda, state, 1, page_env.clock()))
+
+
+def test_join_link_opens_the_groups_scoring_page(page_env: PageEnv) -> None:
+    workshop, groups = page_env.make_workshop()
+    _start_data_segment(page_env, workshop)
+    at = _tutor(page_env, workshop, groups[1])
+    assert not at.exception
+    body = texts(at)
+    assert "### Team B · System 2" in body
+    assert "**data-1 · " in body
+    # Criteria for every level are in view.
+    assert body.count("**0.5** · ") == 7
+    assert "Section score: 0 / 7 · 0 of 7 answered" in body
+    assert at.tabs[0].label == "Data"
+
+
+def test_answer_and_note_are_saved_as_they_are_made(page_env: PageEnv) -> None:
+    workshop, groups = page_env.make_workshop()
+    _start_data_segment(page_env, workshop)
+    at = _tutor(page_env, workshop, groups[0])
+    at.radio(key="ans_data-1").set_value("0.5").run()
+    at.text_area(key="note_data-1").input("Checked by hand <b>weekly</b> =SUM(A1)").run()
+    stored = page_env.store.snapshot(workshop.id).group_answers(groups[0].id)["data-1"]
+    assert stored.value == "0.5"
+    assert stored.note == "Checked by hand <b>weekly</b> =SUM(A1)"
+    assert stored.updated_by == "Tutor 1"
+    body = texts(at)
+    assert "All changes saved" in body
+    assert "Section score: 0.5 / 7 · 1 of 7 answered" in body
+
+    # A reload (new session) shows exactly what was saved.
+    again = _tutor(page_env, workshop, groups[0])
+    assert again.radio(key="ans_data-1").value == "0.5"
+    assert again.text_area(key="note_data-1").value == "Checked by hand <b>weekly</b> =SUM(A1)"
+
+
+def test_not_applicable_only_where_the_rubric_allows_it(page_env: PageEnv) -> None:
+    workshop, groups = page_env.make_workshop()
+    _start_data_segment(page_env, workshop)
+    at = _tutor(page_env, workshop, groups[0])
+    assert "N/A" in at.radio(key="ans_data-2").options[-1]
+    assert not any("N/A" in option for option in at.radio(key="ans_data-1").options)
+
+
+def test_a_wrong_code_cannot_write_and_says_so(page_env: PageEnv) -> None:
+    workshop, groups = page_env.make_workshop()
+    at = _tutor(page_env, workshop, groups[1], code=groups[0].join_code)
+    assert "That join code does not belong to this group" in texts(at)
+    assert not [r for r in at.radio if r.key and r.key.startswith("ans_")]
+    assert page_env.store.snapshot(workshop.id).group_answers(groups[1].id) == {}
+
+
+def test_join_by_picking_the_group_and_typing_the_code(page_env: PageEnv) -> None:
+    workshop, groups = page_env.make_workshop()
+    at = page_env.app("views/tutor.py")
+    at.selectbox[1].select(groups[2].id)
+    at.text_input[0].input(groups[2].join_code.lower())
+    next(b for b in at.get("form_submit_button") if b.label == "Join").click().run()
+    assert "### Team C · System 3" in texts(at)
+
+
+def test_failed_save_is_kept_shown_and_retried(
+    page_env: PageEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workshop, groups = page_env.make_workshop()
+    _start_data_segment(page_env, workshop)
+    at = _tutor(page_env, workshop, groups[0])
+    real_save = SqliteStore.save_answers
+
+    def outage(self, *args, **kwargs):
+        raise StoreUnavailable("Google Sheets answered 503")
+
+    monkeypatch.setattr(SqliteStore, "save_answers", outage)
+    at.radio(key="ans_data-3").set_value("1").run()
+    at.radio(key="ans_data-4").set_value("0").run()
+    body = texts(at)
+    assert "2 change(s) not saved yet — retrying" in body
+    assert "503" in body
+    assert page_env.store.snapshot(workshop.id).group_answers(groups[0].id) == {}
+    # The screen keeps the tutor's choice while it is pending.
+    assert at.radio(key="ans_data-3").value == "1"
+
+    monkeypatch.setattr(SqliteStore, "save_answers", real_save)
+    page_env.clock.advance(5)  # the retry fragment tries again after a few seconds
+    at.run()
+    saved = page_env.store.snapshot(workshop.id).group_answers(groups[0].id)
+    assert {k: a.value for k, a in saved.items()} == {"data-3": "1", "data-4": "0"}
+    assert "All changes saved" in texts(at)
+
+
+def test_edits_typed_into_the_sheet_come_back(page_env: PageEnv) -> None:
+    workshop, groups = page_env.make_workshop()
+    _start_data_segment(page_env, workshop)
+    at = _tutor(page_env, workshop, groups[0])
+    page_env.store.save_answers(
+        workshop.id,
+        groups[0].id,
+        [AnswerChange("data-5", "０．５", "typed in the sheet"), AnswerChange("data-6", "yes", "")],
+        updated_by="sheet",
+        updated_at="2026-11-23T10:00:00+00:00",
+    )
+    page_env.clock.advance(3)
+    at.run()
+    assert at.radio(key="ans_data-5").value == "0.5"
+    assert at.text_area(key="note_data-5").value == "typed in the sheet"
+    assert "The shared sheet has “yes” for this test" in texts(at)
+
+
+def test_follows_the_hosts_section(page_env: PageEnv) -> None:
+    workshop, groups = page_env.make_workshop()
+    _start_data_segment(page_env, workshop)
+    at = _tutor(page_env, workshop, groups[0])
+    assert "**data-1 · " in texts(at)
+    from workshop.content import load_agenda
+
+    agenda = load_agenda(workshop.agenda_id)
+    state = page_env.store.snapshot(workshop.id).clock
+    page_env.store.set_clock(workshop.id, clk.next_segment(agenda, state, page_env.clock()))
+    page_env.clock.advance(3)
+    at.run()
+    body = texts(at)
+    assert "**model-1 · " in body
+    assert "**data-1 · " not in body
+
+
+def test_overlong_note_is_rejected_with_a_message(page_env: PageEnv) -> None:
+    workshop, groups = page_env.make_workshop()
+    _start_data_segment(page_env, workshop)
+    at = _tutor(page_env, workshop, groups[0])
+    at.text_area(key="note_data-1").input("x" * 10_001).run()
+    assert "too long: 10001 characters, at most 10000" in texts(at)
+    assert page_env.store.snapshot(workshop.id).group_answers(groups[0].id) == {}
+
+
+def test_japanese_page(page_env: PageEnv) -> None:
+    workshop, groups = page_env.make_workshop(language="ja")
+    _start_data_segment(page_env, workshop)
+    at = page_env.app(
+        "views/tutor.py", w=workshop.id, g=groups[0].id, code=groups[0].join_code, lang="ja"
+    )
+    body = texts(at)
+    assert "領域スコア" in body
+    assert [tab.label for tab in at.tabs] == ["データ", "モデル", "インフラ", "モニタリング"]

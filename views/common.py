@@ -1,0 +1,256 @@
+"""What every page shares: settings, the store, content, language and small view helpers.
+
+Only Streamlit glue lives here; anything worth testing without a browser is in
+``workshop/``. Resources (settings, store, content catalog) are cached per
+process with ``st.cache_resource`` so all sessions share one store (and one
+Sheets read cache) instead of opening one per viewer.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from typing import Any
+
+import streamlit as st
+
+from workshop import timesource
+from workshop.clock import ClockView
+from workshop.config import Settings, SettingsError, load_settings
+from workshop.content import Catalog, load_catalog
+from workshop.content_model import LANGUAGES
+from workshop.i18n import Translator
+from workshop.models import Snapshot, Workshop
+from workshop.store.base import NotFound, Store, StoreError, StoreUnavailable
+from workshop.store.factory import open_store
+from workshop.workshops import InputError, host_allowed
+
+LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
+
+
+def _secrets() -> dict[str, Any]:
+    """st.secrets as a dict; an absent secrets.toml simply means "no secrets"."""
+    try:
+        return {key: st.secrets[key] for key in st.secrets}
+    except Exception:  # Streamlit raises its own error type when no secrets file exists
+        return {}
+
+
+@st.cache_resource(show_spinner=False)
+def _settings_cached(_environment: tuple[tuple[str, str], ...]) -> Settings:
+    return load_settings(_secrets())
+
+
+def _environment() -> tuple[tuple[str, str], ...]:
+    """The variables settings depend on: a change (e.g. between tests) gives fresh settings."""
+    return tuple(
+        sorted(
+            (name, value)
+            for name, value in os.environ.items()
+            if name.startswith("WORKSHOP_") or name == "GOOGLE_APPLICATION_CREDENTIALS"
+        )
+    )
+
+
+def settings() -> Settings:
+    """Settings, or a clear message (and stop) when the configuration is wrong."""
+    try:
+        return _settings_cached(_environment())
+    except SettingsError as error:
+        st.error(str(error))
+        st.stop()
+        raise  # unreachable; st.stop() raises
+
+
+@st.cache_resource(show_spinner=False)
+def _store_cached(_settings: Settings, key: str) -> Store:
+    return open_store(_settings)
+
+
+def store() -> Store:
+    current = settings()
+    return _store_cached(current, f"{current.store}:{current.db_path}:{current.spreadsheet}")
+
+
+def catalog() -> Catalog:
+    """Rubrics, agendas and UI texts; cached by the loader and refreshed when files change."""
+    return load_catalog()
+
+
+def lang() -> str:
+    """The session's language: from ``?lang=`` on the first load, then the switch's value."""
+    if "lang" not in st.session_state:
+        wanted = st.query_params.get("lang", "en")
+        st.session_state["lang"] = wanted if wanted in LANGUAGES else "en"
+    return st.session_state["lang"]
+
+
+def translator() -> Translator:
+    return Translator(catalog().ui, lang())
+
+
+def t(key: str, **values: Any) -> str:
+    return translator()(key, **values)
+
+
+def language_switch() -> None:
+    """Sidebar switch between English and 日本語, kept in the URL across pages and reloads.
+
+    Page navigation clears query parameters, so the language is written back
+    on every run; a shared or reloaded URL therefore opens in the same language.
+    """
+    current = lang()
+    if st.query_params.get("lang") != current:
+        st.query_params["lang"] = current
+
+    def _changed() -> None:
+        st.session_state["lang"] = st.session_state["_lang_choice"]
+        st.query_params["lang"] = st.session_state["lang"]
+
+    st.sidebar.radio(
+        t("common.language"),
+        options=list(LANGUAGES),
+        index=list(LANGUAGES).index(current),
+        format_func=LANGUAGE_NAMES.get,
+        key="_lang_choice",
+        horizontal=True,
+        on_change=_changed,
+    )
+
+
+def show_content_problems() -> None:
+    """A broken content file must not take the app down: say which file and what is wrong."""
+    problems = catalog().problems
+    if problems:
+        with st.sidebar.expander(t("common.content_problems", count=len(problems)), expanded=False):
+            for problem in problems:
+                st.markdown(f"- `{problem.path}`: {problem.where} — {problem.message}")
+
+
+def show_input_error(error: InputError) -> None:
+    """An InputError as a sentence in the session's language, naming the field."""
+    values = dict(error.values)
+    if "field" in values:
+        values["field"] = t(f"errors.field_{values['field']}")
+    st.error(t(f"errors.{error.key}", **values))
+
+
+def show_store_error(error: StoreError) -> None:
+    """Transient store trouble is a warning (nothing lost); configuration trouble an error."""
+    if isinstance(error, StoreUnavailable):
+        st.warning(t("errors.store_unavailable", detail=error.message))
+    else:
+        st.error(t("errors.store_config", detail=str(error)))
+
+
+def snapshot_or_stop(workshop_id: str) -> Snapshot:
+    """Read a workshop; a missing one or an unreachable store ends the page with a message."""
+    try:
+        return store().snapshot(workshop_id)
+    except NotFound:
+        st.error(t("errors.workshop_not_found"))
+    except StoreError as error:
+        show_store_error(error)
+    st.stop()
+    raise AssertionError("unreachable")
+
+
+def host_unlocked(workshop: Workshop | None) -> bool:
+    """Has this session given the host passcode (the app's, or this workshop's)?"""
+    granted = st.session_state.get("host_granted", set())
+    if "*" in granted:
+        return True
+    return workshop is not None and workshop.id in granted
+
+
+def require_host(workshop: Workshop | None, *, key: str) -> bool:
+    """Show a passcode form unless unlocked; True once the session may use host controls."""
+    if host_unlocked(workshop):
+        return True
+    app_passcode = settings().host_passcode
+    with st.form(f"host_login_{key}"):
+        st.markdown(f"**{t('host.locked')}**")
+        given = st.text_input(t("host.passcode"), type="password", key=f"host_pass_{key}")
+        submitted = st.form_submit_button(t("host.unlock"), type="primary")
+    if submitted:
+        if host_allowed(workshop, given, app_passcode):
+            granted = set(st.session_state.get("host_granted", set()))
+            granted.add("*" if app_passcode else workshop.id if workshop else "")
+            st.session_state["host_granted"] = granted
+            st.rerun()
+        st.error(t("host.wrong_passcode"))
+    return False
+
+
+def grant_host(workshop_id: str) -> None:
+    """The creator of a workshop chose its passcode: the session is its host."""
+    granted = set(st.session_state.get("host_granted", set()))
+    granted.add(workshop_id)
+    st.session_state["host_granted"] = granted
+
+
+def page_css() -> None:
+    """Shared styling for large, screen-shared views (our own CSS, no user text)."""
+    st.markdown(
+        """
+        <style>
+        .mts-countdown {font-size: 6.5rem; font-weight: 700; line-height: 1;
+                        font-variant-numeric: tabular-nums; letter-spacing: -0.02em;}
+        .mts-countdown.small {font-size: 2.6rem;}
+        .mts-countdown.overtime {color: #b3261e;}
+        .mts-countdown.paused {color: #6b6b6b;}
+        .mts-segment {font-size: 1.9rem; font-weight: 600; margin: 0;}
+        .mts-muted {color: #5f6368;}
+        .mts-badge {display: inline-block; padding: 0.1rem 0.55rem; border-radius: 0.8rem;
+                    font-size: 0.95rem; font-weight: 600; background: #e8eef7; color: #1f3f73;}
+        .mts-badge.overtime {background: #fbe3e1; color: #8c1d18;}
+        .mts-badge.paused {background: #eeeeee; color: #444444;}
+        </style>
+        """,
+        unsafe_allow_html=True,
+    )
+
+
+def live_snapshot(workshop_id: str, max_age: float = 2.0) -> Snapshot:
+    """A snapshot reused within this session for ``max_age`` seconds.
+
+    Fragments that tick every second call this, so a countdown costs a store
+    read every couple of seconds at most (and on Sheets the store adds its own
+    per-process cache shared by every viewer), never one per second.
+    """
+    memo = st.session_state.get("_live_snapshot")
+    current = timesource.now()
+    if memo and memo[0] == workshop_id and current - memo[1] < max_age:
+        return memo[2]
+    snapshot = store().snapshot(workshop_id)
+    st.session_state["_live_snapshot"] = (workshop_id, current, snapshot)
+    return snapshot
+
+
+def forget_live_snapshot() -> None:
+    """After this session writes, the next read must see the write."""
+    st.session_state.pop("_live_snapshot", None)
+
+
+def countdown_html(view: ClockView, *, small: bool = False) -> str:
+    """The countdown as large text; overtime turns red and shows ``+0:37``."""
+    classes = ["mts-countdown"]
+    if small:
+        classes.append("small")
+    if view.overtime:
+        classes.append("overtime")
+    elif view.status in ("paused", "idle", "finished"):
+        classes.append("paused")
+    return (
+        f'<div class="{" ".join(classes)}" data-testid="countdown" '
+        f'data-remaining="{view.remaining:.3f}" data-rendered-at="{timesource.now():.3f}">'
+        f"{html.escape(view.display)}</div>"
+    )
+
+
+def status_badge_html(view: ClockView) -> str:
+    if view.overtime:
+        css, text = "overtime", t("present.overtime")
+    else:
+        css, text = view.status, t(f"present.status_{view.status}")
+    return f'<span class="mts-badge {css}">{html.escape(text)}</span>'

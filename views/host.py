@@ -1,0 +1,243 @@
+"""Host: create, list, reopen, duplicate and archive workshops; hand out join links."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from views import common
+from workshop.content_model import LANGUAGES
+from workshop.links import join_link, qr_png, results_link
+from workshop.models import Workshop
+from workshop.store.base import StoreError
+from workshop.workshops import (
+    InputError,
+    create_workshop,
+    duplicate_workshop,
+    parse_group_lines,
+    set_archived,
+)
+
+t = common.t
+lang = common.lang()
+settings = common.settings()
+store = common.store()
+content = common.catalog()
+
+st.title(t("host.title"))
+st.caption(t("host.intro"))
+if store.backend == "sheets":
+    st.markdown(f"{t('host.backend_sheets')} · [{t('host.open_sheet')}]({settings.spreadsheet})")
+else:
+    st.caption(t("host.backend_local"))
+
+if settings.host_passcode and not common.require_host(None, key="global"):
+    st.stop()
+
+selected_id = st.session_state.get("host_selected") or st.query_params.get("w", "")
+
+
+def _select(workshop_id: str) -> None:
+    st.session_state["host_selected"] = workshop_id
+
+
+def _phase_label(phase: str) -> str:
+    return t(f"common.phase_{phase}")
+
+
+def _workshop_panel(workshop: Workshop) -> None:
+    """The open workshop: links, QR codes, sheet preparation, next round, archive."""
+    if not common.require_host(workshop, key=workshop.id):
+        return
+    snapshot = common.snapshot_or_stop(workshop.id)
+    st.subheader(workshop.title)
+    actions = st.columns([1, 1, 1, 3])
+    actions[0].page_link(
+        "views/present.py",
+        label=t("host.present"),
+        icon=":material/slideshow:",
+        query_params={"w": workshop.id},
+    )
+    actions[1].page_link(
+        "views/wrapup.py",
+        label=t("host.wrapup"),
+        icon=":material/forum:",
+        query_params={"w": workshop.id},
+    )
+    label = t("host.unarchive") if workshop.archived else t("host.archive")
+    if actions[2].button(label, key=f"archive_{workshop.id}"):
+        set_archived(store, workshop.id, not workshop.archived)
+        st.rerun()
+
+    if store.backend == "sheets":
+        with st.container(border=True):
+            st.caption(t("host.prepare_help"))
+            if st.button(t("host.prepare_sheet"), key=f"prepare_{workshop.id}"):
+                try:
+                    store.prepare(workshop.id)  # type: ignore[attr-defined]
+                    st.success(t("host.prepared"))
+                except StoreError as error:
+                    common.show_store_error(error)
+
+    if snapshot.problems:
+        with st.expander(t("host.problems_heading"), expanded=True):
+            for problem in snapshot.problems:
+                st.text(f"{problem.where}: {problem.what}")
+
+    st.markdown(f"#### {t('host.links_heading')}")
+    st.caption(t("host.links_help"))
+    base = settings.public_url
+    for group in snapshot.groups:
+        with st.container(border=True):
+            text_column, qr_column = st.columns([5, 1])
+            link = join_link(base, workshop, group)
+            with text_column:
+                st.markdown(f"**{group.name}** · {group.system} · {_phase_label(group.phase)}")
+                if group.tutor:
+                    st.caption(f"{t('host.col_tutor')}: {group.tutor}")
+                st.markdown(f"{t('host.join_code')}: `{group.join_code}`")
+                st.code(link, language=None)
+            with qr_column:
+                st.image(qr_png(link), width=120)
+
+    with st.expander(t("host.results_heading")):
+        st.markdown(f"**{t('host.results_all')}**")
+        st.code(results_link(base, workshop.results_token, workshop.language), language=None)
+        for group in snapshot.groups:
+            st.markdown(f"**{group.name}**")
+            st.code(results_link(base, group.results_token, workshop.language), language=None)
+
+    with st.expander(t("host.duplicate_heading")):
+        st.caption(t("host.duplicate_help"))
+        with st.form(f"duplicate_{workshop.id}"):
+            title = st.text_input(t("host.field_title"), value=workshop.title)
+            date = st.date_input(t("host.field_date"), value=dt.date.today())
+            if st.form_submit_button(t("host.duplicate")):
+                try:
+                    copy = duplicate_workshop(
+                        store, workshop.id, title=title, date=date.isoformat()
+                    )
+                except InputError as error:
+                    common.show_input_error(error)
+                except StoreError as error:
+                    common.show_store_error(error)
+                else:
+                    common.grant_host(copy.id)
+                    _select(copy.id)
+                    st.session_state["host_flash"] = t("host.duplicated", title=copy.title)
+                    st.rerun()
+
+
+def _create_form() -> None:
+    rubric_ids = sorted(content.rubrics)
+    agenda_ids = sorted(content.agendas)
+    with st.form("create_workshop", clear_on_submit=False):
+        title = st.text_input(t("host.field_title"), value=t("host.default_title"))
+        first, second, third = st.columns(3)
+        date = first.date_input(t("host.field_date"), value=dt.date.today())
+        language = second.selectbox(
+            t("host.field_language"),
+            list(LANGUAGES),
+            index=list(LANGUAGES).index(lang),
+            format_func=common.LANGUAGE_NAMES.get,
+        )
+        rubric_id = third.selectbox(
+            t("host.field_rubric"),
+            rubric_ids,
+            index=rubric_ids.index("ml-test-score") if "ml-test-score" in rubric_ids else 0,
+            format_func=lambda rid: content.rubrics[rid].title.get(lang),
+        )
+        agenda_id = st.selectbox(
+            t("host.field_agenda"),
+            agenda_ids,
+            index=agenda_ids.index("standard-60") if "standard-60" in agenda_ids else 0,
+            format_func=lambda aid: (
+                f"{content.agendas[aid].title.get(lang)} "
+                f"({content.agendas[aid].total_minutes:g} min)"
+            ),
+        )
+        if settings.host_passcode:
+            st.caption(t("host.field_passcode_app"))
+            passcode = ""
+        else:
+            passcode = st.text_input(t("host.field_passcode"), type="password")
+        st.markdown(f"**{t('host.groups_heading')}**")
+        groups_text = st.text_area(
+            t("host.groups_help"),
+            key="create_groups",
+            height=150,
+            placeholder=t("host.groups_placeholder"),
+        )
+        submitted = st.form_submit_button(t("host.create"), type="primary")
+    if not submitted:
+        return
+    try:
+        drafts = parse_group_lines(groups_text)
+        workshop, _ = create_workshop(
+            store,
+            title=title,
+            date=date.isoformat(),
+            language=language,
+            rubric_id=rubric_id,
+            agenda_id=agenda_id,
+            passcode=passcode,
+            groups=drafts,
+            require_passcode=not settings.host_passcode,
+        )
+    except InputError as error:
+        common.show_input_error(error)
+        return
+    except StoreError as error:
+        common.show_store_error(error)
+        return
+    common.grant_host(workshop.id)
+    _select(workshop.id)
+    st.session_state["host_show_list"] = True
+    st.session_state["host_flash"] = t("host.created", title=workshop.title)
+    st.rerun()
+
+
+flash = st.session_state.pop("host_flash", "")
+if flash:
+    st.success(flash)
+
+if st.session_state.pop("host_show_list", False):
+    st.session_state["host_tab"] = t("host.tab_workshops")
+list_tab, create_tab = st.tabs(
+    [t("host.tab_workshops"), t("host.tab_create")], key="host_tab", on_change="rerun"
+)
+with create_tab:
+    _create_form()
+with list_tab:
+    show_archived = st.toggle(t("host.show_archived"), key="host_show_archived")
+    try:
+        workshops = store.list_workshops(include_archived=show_archived)
+    except StoreError as error:
+        common.show_store_error(error)
+        st.stop()
+    if not workshops:
+        st.info(t("host.no_workshops"))
+    for workshop in workshops:
+        with st.container(border=True):
+            info, buttons = st.columns([5, 1])
+            archived = f" · _{t('host.archived_badge')}_" if workshop.archived else ""
+            info.markdown(f"**{workshop.title}**{archived}")
+            info.caption(
+                t(
+                    "host.workshop_line",
+                    date=workshop.date,
+                    groups=len(store.snapshot(workshop.id).groups),
+                    language=common.LANGUAGE_NAMES.get(workshop.language, workshop.language),
+                )
+            )
+            is_open = selected_id == workshop.id
+            if buttons.button(
+                t("host.close") if is_open else t("host.open"),
+                key=f"open_{workshop.id}",
+                type="secondary" if is_open else "primary",
+            ):
+                _select("" if is_open else workshop.id)
+                st.rerun()
+            if is_open:
+                _workshop_panel(workshop)

@@ -1,0 +1,214 @@
+"""Presenter view: the shared agenda clock, the segment's content and a live progress board.
+
+Made to be screen-shared at 1280x720. The clock state lives in the store; the
+countdown is a fragment that re-renders every second from the stored state
+(no store call per second), and the board refreshes every two seconds.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import streamlit as st
+
+from views import common
+from workshop import clock, timesource
+from workshop.content_model import Agenda, Rubric
+from workshop.live import overall_progress, section_progress
+from workshop.models import ClockState
+from workshop.presentation import escape_markdown
+from workshop.store.base import StoreError
+
+t = common.t
+lang = common.lang()
+store = common.store()
+content = common.catalog()
+common.page_css()
+
+workshop_id = st.query_params.get("w", "")
+if not workshop_id:
+    workshops = store.list_workshops()
+    if not workshops:
+        st.info(t("present.no_workshop"))
+        st.page_link("views/host.py", label=t("host.title"), icon=":material/settings:")
+        st.stop()
+    workshop_id = st.selectbox(
+        t("present.choose_workshop"),
+        [w.id for w in workshops],
+        format_func={w.id: f"{w.title} ({w.date})" for w in workshops}.get,
+    )
+    st.query_params["w"] = workshop_id
+
+snapshot = common.live_snapshot(workshop_id)
+workshop = snapshot.workshop
+if not common.require_host(workshop, key=f"present_{workshop.id}"):
+    st.stop()
+rubric: Rubric = content.rubrics[workshop.rubric_id]
+agenda: Agenda = content.agendas[workshop.agenda_id]
+# Content (segments, items) in the workshop language; the chrome follows the UI switch.
+wlang = workshop.language
+
+
+def _apply(change: Callable[[ClockState, float], ClockState]) -> None:
+    """Read the stored clock, apply one control, store it; every screen follows."""
+    try:
+        current = store.snapshot(workshop_id).clock
+        store.set_clock(workshop_id, change(current, timesource.now()))
+    except StoreError as error:
+        st.session_state["present_error"] = str(error)
+    common.forget_live_snapshot()
+
+
+view = clock.view(agenda, snapshot.clock, timesource.now())
+segment = view.segment
+
+st.caption(f"{escape_markdown(workshop.title)} · {workshop.date}")
+
+controls = st.columns([1.1, 0.8, 0.8, 1, 1, 2.2])
+if view.status in ("idle", "finished"):
+    controls[0].button(
+        t("present.start"),
+        type="primary",
+        icon=":material/play_arrow:",
+        key="c_start",
+        on_click=_apply,
+        args=(lambda c, now: clock.start(agenda, c, now),),
+    )
+elif view.status == "running":
+    controls[0].button(
+        t("present.pause"),
+        icon=":material/pause:",
+        key="c_pause",
+        on_click=_apply,
+        args=(clock.pause,),
+    )
+else:
+    controls[0].button(
+        t("present.resume"),
+        type="primary",
+        icon=":material/play_arrow:",
+        key="c_resume",
+        on_click=_apply,
+        args=(clock.resume,),
+    )
+controls[1].button(
+    t("present.plus1"),
+    key="c_plus1",
+    on_click=_apply,
+    args=(lambda c, now: clock.extend(c, 60, now),),
+)
+controls[2].button(
+    t("present.plus5"),
+    key="c_plus5",
+    on_click=_apply,
+    args=(lambda c, now: clock.extend(c, 300, now),),
+)
+controls[3].button(
+    t("present.previous"),
+    icon=":material/skip_previous:",
+    key="c_prev",
+    on_click=_apply,
+    args=(lambda c, now: clock.previous_segment(agenda, c, now),),
+    disabled=view.index == 0 and view.status != "finished",
+)
+controls[4].button(
+    t("present.next"),
+    icon=":material/skip_next:",
+    key="c_next",
+    on_click=_apply,
+    args=(lambda c, now: clock.next_segment(agenda, c, now),),
+    disabled=view.status == "finished",
+)
+
+
+def _jump() -> None:
+    target = st.session_state["c_jump"]
+    _apply(lambda c, now: clock.jump(agenda, c, target, now))
+
+
+st.session_state["c_jump"] = view.index  # follow the stored clock, not the last pick
+controls[5].selectbox(
+    t("present.jump"),
+    list(range(len(agenda.segments))),
+    format_func=lambda i: f"{i + 1}. {agenda.segments[i].title.get(wlang)}",
+    key="c_jump",
+    on_change=_jump,
+    label_visibility="collapsed",
+)
+error = st.session_state.pop("present_error", "")
+if error:
+    st.warning(t("errors.store_unavailable", detail=error))
+
+rendered = (view.index, view.status)
+
+
+@st.fragment(run_every=1)
+def clock_panel() -> None:
+    live = common.live_snapshot(workshop_id)
+    current = clock.view(agenda, live.clock, timesource.now())
+    if (current.index, current.status) != rendered:
+        st.rerun()  # another host tab moved the agenda: redraw controls and content
+    position = t("present.segment_of", index=current.index + 1, count=len(agenda.segments))
+    st.markdown(
+        f'<p class="mts-muted">{html.escape(position)}'
+        f" · {common.status_badge_html(current)}</p>"
+        f'<p class="mts-segment">{html.escape(current.segment.title.get(wlang))}</p>',
+        unsafe_allow_html=True,
+    )
+    st.markdown(common.countdown_html(current), unsafe_allow_html=True)
+    st.progress(current.progress)
+    if current.extension:
+        st.caption(t("present.extended", minutes=f"{current.extension / 60:g}"))
+
+
+@st.fragment(run_every=2)
+def board_panel() -> None:
+    live = common.live_snapshot(workshop_id)
+    section_id = segment.section_id
+    if section_id:
+        st.markdown(f"**{t('present.board_heading')}**")
+        for row in section_progress(rubric, live, section_id):
+            mark = " ✓" if row.done else ""
+            st.progress(
+                row.answered / row.total if row.total else 0.0,
+                text=f"{escape_markdown(row.name)} — {row.answered}/{row.total}{mark}",
+            )
+    else:
+        st.markdown(f"**{t('present.board_overall')}**")
+        totals = overall_progress(rubric, live)
+        for group in live.groups:
+            answered, total = totals[group.id]
+            st.progress(
+                answered / total if total else 0.0,
+                text=f"{escape_markdown(group.name)} — {answered}/{total}",
+            )
+    st.caption(t("present.board_updated", time=timesource.now_iso()[11:19]))
+
+
+main, side = st.columns([3, 2], gap="large")
+with main:
+    clock_panel()
+with side:
+    board_panel()
+
+if view.status == "finished":
+    st.success(t("present.finished_note"))
+    st.page_link(
+        "views/wrapup.py",
+        label=t("present.open_wrapup"),
+        icon=":material/forum:",
+        query_params={"w": workshop.id},
+    )
+
+if segment.section_id:
+    section = rubric.section(segment.section_id)
+    covers = t("present.covers_section", section=section.title.get(wlang), count=len(section.items))
+    st.markdown(f"##### {covers}")
+    columns = st.columns(2)
+    for position, item in enumerate(section.items):
+        columns[position % 2].markdown(f"**{item.id}** · {item.title.get(wlang)}")
+if segment.talking_points:
+    st.markdown(f"##### {t('present.talking_points')}")
+    for point in segment.talking_points:
+        st.markdown(f"- {point.get(wlang)}")

@@ -1,0 +1,263 @@
+"""Wrap-up (host, screen-shared): compare groups, step through computed prompts, record actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from views import common
+from workshop import charts, clock, timesource
+from workshop.models import ActionItem
+from workshop.presentation import escape_markdown
+from workshop.reports import (
+    actions_csv,
+    actions_markdown,
+    export_filename,
+    markdown_report,
+    tidy_csv,
+)
+from workshop.scoring import format_score
+from workshop.security import new_id
+from workshop.store.base import StoreError
+from workshop.workshops import MAX_NAME, MAX_NOTE, InputError, check_text
+from workshop.wrapup import (
+    band_thresholds,
+    discussion_prompts,
+    group_results,
+    heatmap_frame,
+    profile_frame,
+    section_scores_frame,
+)
+
+t = common.t
+lang = common.lang()
+store = common.store()
+content = common.catalog()
+common.page_css()
+
+workshop_id = st.query_params.get("w", "")
+if not workshop_id:
+    workshops = store.list_workshops()
+    if not workshops:
+        st.info(t("present.no_workshop"))
+        st.stop()
+    workshop_id = st.selectbox(
+        t("present.choose_workshop"),
+        [w.id for w in workshops],
+        format_func={w.id: f"{w.title} ({w.date})" for w in workshops}.get,
+    )
+    st.query_params["w"] = workshop_id
+
+snapshot = common.live_snapshot(workshop_id, max_age=3.0)
+workshop = snapshot.workshop
+if not common.require_host(workshop, key=f"wrapup_{workshop.id}"):
+    st.stop()
+rubric = content.rubrics[workshop.rubric_id]
+agenda = content.agendas[workshop.agenda_id]
+translator = common.translator()
+
+header, timer = st.columns([3, 1])
+with header:
+    st.title(t("wrapup.title"))
+    st.caption(f"{escape_markdown(workshop.title)} · {workshop.date}")
+
+
+@st.fragment(run_every=1)
+def wrapup_clock() -> None:
+    live = common.live_snapshot(workshop_id)
+    view = clock.view(agenda, live.clock, timesource.now())
+    st.markdown(
+        f"{common.status_badge_html(view)} {view.segment.title.get(lang)}"
+        + common.countdown_html(view, small=True),
+        unsafe_allow_html=True,
+    )
+
+
+with timer:
+    wrapup_clock()
+    if st.button(t("wrapup.refresh"), icon=":material/refresh:"):
+        common.forget_live_snapshot()
+        st.rerun()
+
+results = group_results(rubric, snapshot)
+section_labels = {section.id: section.short.get(lang) for section in rubric.sections}
+
+# ---- side by side
+st.subheader(t("wrapup.comparison"))
+rows = []
+for result in results:
+    score = result.score
+    final = format_score(score.final)
+    band = score.band.label.get(lang) if score.band else "—"
+    rows.append(
+        {
+            t("wrapup.col_group"): result.group.name,
+            t("wrapup.col_system"): result.group.system,
+            t("wrapup.col_phase"): t(f"common.phase_{result.group.phase}"),
+            t("wrapup.col_final"): (
+                t("wrapup.provisional_mark", score=final) if result.provisional else final
+            ),
+            t("wrapup.col_band"): band,
+            **{
+                section_labels[sid]: format_score(section.score)
+                for sid, section in score.sections.items()
+            },
+            t("wrapup.col_minimum"): ", ".join(
+                section_labels[sid] for sid in result.minimum_sections
+            ),
+            t("wrapup.col_answered"): f"{result.answered}/{result.total}",
+        }
+    )
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+if any(result.provisional for result in results):
+    st.caption(t("wrapup.provisional_note"))
+
+# ---- charts
+st.subheader(t("wrapup.charts"))
+bars_tab, heat_tab, profile_tab = st.tabs(
+    [t("wrapup.chart_sections"), t("wrapup.chart_heatmap"), t("wrapup.chart_profile")]
+)
+with bars_tab:
+    st.altair_chart(
+        charts.section_bars(
+            section_scores_frame(rubric, results, lang), band_thresholds(rubric), lang
+        ),
+        width="stretch",
+    )
+with heat_tab:
+    st.altair_chart(
+        charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang), width="stretch"
+    )
+with profile_tab:
+    st.altair_chart(charts.profile_chart(profile_frame(rubric, results, lang), lang))
+
+# ---- prompts, one at a time
+st.subheader(t("wrapup.talk_heading"))
+prompts = discussion_prompts(rubric, snapshot, lang, t=translator, results=results)
+if not prompts:
+    st.success(t("wrapup.talk_none"))
+else:
+    key = f"prompt_index_{workshop.id}"
+    index = min(st.session_state.get(key, 0), len(prompts) - 1)
+    prompt = prompts[index]
+    with st.container(border=True):
+        st.caption(t("wrapup.talk_position", index=index + 1, count=len(prompts)))
+        st.markdown(f"### {prompt.title}")
+        st.markdown(prompt.detail)
+        if prompt.questions:
+            st.markdown(f"**{t('wrapup.talk_questions')}**")
+            for question in prompt.questions:
+                st.markdown(f"- {question}")
+        back, forward, _ = st.columns([1, 1, 4])
+        if back.button(t("wrapup.talk_previous"), disabled=index == 0, key="prompt_prev"):
+            st.session_state[key] = index - 1
+            st.rerun()
+        if forward.button(
+            t("wrapup.talk_next"), disabled=index >= len(prompts) - 1, key="prompt_next"
+        ):
+            st.session_state[key] = index + 1
+            st.rerun()
+
+# ---- action items
+st.subheader(t("wrapup.actions_heading"))
+groups = {group.id: group for group in snapshot.groups}
+item_titles = {item.id: f"{item.id} · {item.title.get(lang)}" for item in rubric.items}
+with st.form("add_action", clear_on_submit=True):
+    what = st.text_area(t("wrapup.action_what"), height=68)
+    first, second = st.columns(2)
+    group_id = first.selectbox(
+        t("wrapup.action_group"),
+        list(groups),
+        format_func=lambda gid: f"{groups[gid].name} · {groups[gid].system}",
+    )
+    item_id = second.selectbox(
+        t("wrapup.action_item"), list(item_titles), format_func=item_titles.get
+    )
+    third, fourth, fifth = st.columns(3)
+    owner = third.text_input(t("wrapup.action_owner"))
+    priority = fourth.number_input(t("wrapup.action_priority"), 1, 99, 1)
+    due = fifth.date_input(t("wrapup.action_due"), value=None, min_value=dt.date(2000, 1, 1))
+    if st.form_submit_button(t("wrapup.action_add"), type="primary"):
+        try:
+            action = ActionItem(
+                id=new_id("a"),
+                workshop_id=workshop.id,
+                group_id=group_id,
+                item_id=item_id,
+                what=check_text(what, "what", MAX_NOTE, required=True),
+                owner=check_text(owner, "owner", MAX_NAME),
+                priority=int(priority),
+                due=due.isoformat() if due else "",
+                created_at=timesource.now_iso(),
+                created_by="host",
+            )
+            store.add_action(action)
+        except InputError as error:
+            common.show_input_error(error)
+        except StoreError as error:
+            common.show_store_error(error)
+        else:
+            common.forget_live_snapshot()
+            st.session_state["wrapup_flash"] = t("wrapup.action_added")
+            st.rerun()
+flash = st.session_state.pop("wrapup_flash", "")
+if flash:
+    st.success(flash)
+if not snapshot.actions:
+    st.caption(t("wrapup.actions_none"))
+for action in sorted(snapshot.actions, key=lambda a: (a.priority, a.created_at)):
+    line, delete = st.columns([8, 1])
+    group = groups.get(action.group_id)
+    line.markdown(
+        t(
+            "wrapup.action_line",
+            priority=action.priority,
+            what=escape_markdown(action.what),
+            group=escape_markdown(group.name if group else action.group_id),
+            item=item_titles.get(action.item_id, action.item_id),
+            owner=escape_markdown(action.owner or "—"),
+            due=action.due or t("wrapup.action_no_due"),
+        )
+    )
+    if delete.button(t("wrapup.action_delete"), key=f"del_{action.id}"):
+        try:
+            store.delete_action(workshop.id, action.id)
+        except StoreError as error:
+            common.show_store_error(error)
+        common.forget_live_snapshot()
+        st.rerun()
+
+# ---- exports
+st.subheader(t("wrapup.exports"))
+columns = st.columns(4)
+columns[0].download_button(
+    t("reports.download_tidy_csv"),
+    tidy_csv(rubric, snapshot, lang),
+    file_name=export_filename(workshop, "answers", "csv"),
+    mime="text/csv",
+    on_click="ignore",
+)
+columns[1].download_button(
+    t("reports.download_report"),
+    markdown_report(rubric, snapshot, lang, t=translator),
+    file_name=export_filename(workshop, "report", "md"),
+    mime="text/markdown",
+    on_click="ignore",
+)
+columns[2].download_button(
+    t("reports.download_actions_csv"),
+    actions_csv(rubric, snapshot, lang),
+    file_name=export_filename(workshop, "actions", "csv"),
+    mime="text/csv",
+    on_click="ignore",
+)
+columns[3].download_button(
+    t("reports.download_tickets"),
+    actions_markdown(rubric, snapshot, lang, t=translator),
+    file_name=export_filename(workshop, "tickets", "md"),
+    mime="text/markdown",
+    on_click="ignore",
+)
+st.caption(t("wrapup.results_links"))

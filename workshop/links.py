@@ -1,0 +1,37 @@
+"""Join and results links, and QR codes of them, for pasting into breakout rooms."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlencode
+
+import qrcode
+from qrcode.image.pil import PilImage
+
+from workshop.models import Group, Workshop
+
+
+def join_link(base_url: str, workshop: Workshop, group: Group) -> str:
+    """The tutor's link: opens the scoring page for this group with its code filled in."""
+    query = urlencode(
+        {"w": workshop.id, "g": group.id, "code": group.join_code, "lang": workshop.language}
+    )
+    return f"{base_url.rstrip('/')}/tutor?{query}"
+
+
+def results_link(base_url: str, token: str, language: str = "en") -> str:
+    """A read-only results link (workshop or group token); unguessable, no passcode needed."""
+    return f"{base_url.rstrip('/')}/results?{urlencode({'token': token, 'lang': language})}"
+
+
+def qr_png(text: str, box_size: int = 6) -> bytes:
+    """A QR code of ``text`` as PNG bytes (error correction M, quiet zone of 2)."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=2
+    )
+    code.add_data(text)
+    code.make(fit=True)
+    image = code.make_image(image_factory=PilImage)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()

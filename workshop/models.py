@@ -1,0 +1,132 @@
+"""Records kept by the store: workshops, groups, answers, the agenda clock, actions.
+
+These are plain frozen dataclasses shared by both store backends (SQLite and
+Google Sheets) and by every page, so the backends are interchangeable.
+Answer values are kept as the text a person entered (``"0.5"``, ``"N/A"``, ``""``)
+and parsed by :mod:`workshop.scoring`; a hand-typed value the parser rejects is
+reported, never silently turned into a number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PHASES: tuple[str, ...] = ("poc", "validation", "production")
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: str
+    title: str
+    date: str  # ISO date, e.g. "2026-11-23"
+    language: str  # "en" or "ja"
+    rubric_id: str
+    agenda_id: str
+    passcode_hash: str  # salted hash, see workshop.security
+    results_token: str  # unguessable token of the read-only results link
+    created_at: str = ""  # ISO timestamp (UTC)
+    archived: bool = False
+    previous_id: str = ""  # the workshop this one was duplicated from, if any
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    workshop_id: str
+    name: str
+    system: str  # the ML system the group assesses; matches groups across rounds
+    phase: str  # one of PHASES
+    tutor: str
+    join_code: str  # short code a tutor types or carries in the join link
+    results_token: str  # unguessable token of the group's read-only results link
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Answer:
+    group_id: str
+    item_id: str
+    value: str  # as entered: "0", "0.5", "1", "N/A" (or a hand-typed variant), "" = unanswered
+    note: str = ""
+    updated_at: str = ""  # ISO timestamp (UTC)
+    updated_by: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """One answer a tutor changed; a save writes a batch of these for one group."""
+
+    item_id: str
+    value: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ClockState:
+    """The shared agenda clock, stored so every screen shows the same countdown.
+
+    ``status`` is "idle" (not started), "running", "paused" or "finished".
+    While running, ``started_at`` is the epoch second the segment's time began
+    counting, shifted on resume so that elapsed = now - started_at.
+    While paused, ``paused_elapsed`` holds the elapsed seconds at the pause.
+    ``extension`` is the seconds added to the current segment (+1 / +5 min).
+    """
+
+    segment: int = 0
+    status: str = "idle"
+    started_at: float | None = None
+    paused_elapsed: float = 0.0
+    extension: float = 0.0
+    updated_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    id: str
+    workshop_id: str
+    group_id: str
+    item_id: str
+    what: str
+    owner: str = ""
+    priority: int = 1  # 1 = do first
+    due: str = ""  # ISO date or ""
+    created_at: str = ""
+    created_by: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in the stored data that a person should fix (e.g. a hand-edited cell).
+
+    ``where`` names the place (worksheet and row, or table), ``what`` says what is wrong.
+    Valid data next to a problem still counts.
+    """
+
+    where: str
+    what: str
+    group_id: str = ""
+    item_id: str = ""
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a page needs about one workshop, read in one store call."""
+
+    workshop: Workshop
+    groups: tuple[Group, ...]
+    answers: dict[str, dict[str, Answer]]  # group id -> item id -> answer
+    clock: ClockState
+    actions: tuple[ActionItem, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    fetched_at: float = 0.0
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def group(self, group_id: str) -> Group:
+        for group in self.groups:
+            if group.id == group_id:
+                return group
+        raise KeyError(group_id)
+
+    def group_answers(self, group_id: str) -> dict[str, Answer]:
+        return self.answers.get(group_id, {})

@@ -1,0 +1,140 @@
+"""The store interface shared by the SQLite and Google Sheets backends.
+
+Design rules every backend follows (the contract tests in
+``tests/test_store_contract.py`` check them against both):
+
+* A page render costs one read: :meth:`Store.snapshot` returns groups, all
+  answers, the clock and the action items of a workshop together.
+* A save writes one group's changed answers in one batch, never other groups'
+  cells, and never loses an answer silently: on a transient failure it raises
+  :class:`StoreUnavailable` so the caller keeps the change pending and retries.
+* Values are stored as the text entered; parsing and scoring happen in
+  :mod:`workshop.scoring` so hand-typed sheet values can be reported.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+from workshop.models import ActionItem, AnswerChange, ClockState, Group, Snapshot, Workshop
+
+
+class StoreError(Exception):
+    """A store failure with a message for people and, where known, how to fix it."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+
+class StoreUnavailable(StoreError):
+    """Transient: network error, timeout, quota (429) or server error (5xx) after retries.
+
+    Nothing was lost: the caller keeps its change and tries again later.
+    """
+
+
+class StoreConfigError(StoreError):
+    """Permanent until a person fixes it: bad credentials, sheet not shared, missing sheet."""
+
+
+class NotFound(StoreError):
+    """The workshop, group or action item does not exist."""
+
+
+class Store(ABC):
+    """What every backend offers. Implementations must be safe to share across threads."""
+
+    #: "local" or "sheets"; shown in the UI and used in messages.
+    backend: str = ""
+
+    @abstractmethod
+    def list_workshops(self, include_archived: bool = False) -> list[Workshop]:
+        """All workshops, newest date first."""
+
+    @abstractmethod
+    def get_workshop(self, workshop_id: str) -> Workshop | None:
+        """One workshop, or None."""
+
+    @abstractmethod
+    def create_workshop(self, workshop: Workshop, groups: Sequence[Group]) -> None:
+        """Create a workshop with its groups (and, on Sheets, their worksheets)."""
+
+    @abstractmethod
+    def update_workshop(self, workshop: Workshop) -> None:
+        """Replace a workshop's fields (title, date, language, archived, ...)."""
+
+    @abstractmethod
+    def upsert_group(self, group: Group) -> None:
+        """Add a group to a workshop or replace its fields (same id)."""
+
+    @abstractmethod
+    def snapshot(self, workshop_id: str) -> Snapshot:
+        """Groups, answers, clock and actions of a workshop in one read.
+
+        Raises :class:`NotFound` for an unknown workshop. Backends may serve a
+        briefly cached copy (Sheets: a few seconds, shared by all sessions of
+        the process, dropped after this process writes).
+        """
+
+    @abstractmethod
+    def save_answers(
+        self,
+        workshop_id: str,
+        group_id: str,
+        changes: Sequence[AnswerChange],
+        *,
+        updated_by: str,
+        updated_at: str,
+    ) -> None:
+        """Write one group's changed answers in one batch.
+
+        Raises :class:`StoreUnavailable` when the write may not have happened;
+        the caller keeps the changes and retries (writes are idempotent).
+        """
+
+    @abstractmethod
+    def set_clock(self, workshop_id: str, clock: ClockState) -> None:
+        """Replace the workshop's agenda clock state."""
+
+    @abstractmethod
+    def add_action(self, action: ActionItem) -> None:
+        """Record an action item."""
+
+    @abstractmethod
+    def update_action(self, action: ActionItem) -> None:
+        """Replace an action item's fields (same id)."""
+
+    @abstractmethod
+    def delete_action(self, workshop_id: str, action_id: str) -> None:
+        """Remove an action item."""
+
+    def find_token(self, token: str) -> tuple[str, str | None] | None:
+        """Resolve a results-link token to (workshop id, group id or None).
+
+        The default scans the workshops; backends may index tokens.
+        """
+        if not token:
+            return None
+        for workshop in self.list_workshops(include_archived=True):
+            if workshop.results_token == token:
+                return workshop.id, None
+            for group in self.snapshot(workshop.id).groups:
+                if group.results_token == token:
+                    return workshop.id, group.id
+        return None
+
+    def snapshots(self, workshop_ids: Sequence[str]) -> list[Snapshot]:
+        """Several workshops at once (history across rounds)."""
+        return [self.snapshot(workshop_id) for workshop_id in workshop_ids]
+
+    def invalidate(self) -> None:
+        """Drop any cached reads (used after out-of-band edits and by tests)."""
+
+    def close(self) -> None:
+        """Release connections."""

@@ -1,0 +1,234 @@
+"""Creating, duplicating and archiving workshops: the host's preparation, minus the UI.
+
+Input is checked here, once, for every way in (host page, CLI, tests): a name
+that is too long is rejected with a message naming the field, never truncated
+silently. Texts are kept exactly as typed (HTML, formula prefixes, emoji): the
+pages escape them and the exports neutralise them.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from workshop.content_model import LANGUAGES
+from workshop.models import PHASES, Group, Workshop
+from workshop.security import hash_passcode, new_id, new_join_code, new_token, verify_passcode
+from workshop.store.base import NotFound, Store
+
+MAX_TITLE = 120
+MAX_NAME = 80
+MAX_NOTE = 10_000
+MAX_GROUPS = 40
+MIN_PASSCODE = 6
+
+
+class InputError(ValueError):
+    """Input a person must correct; ``key`` is a UI text id (``errors.<key>``) with ``values``."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(f"{key} {values}")
+        self.key = key
+        self.values = values
+
+
+@dataclass(frozen=True)
+class GroupDraft:
+    """A group as the host types it, before codes and ids exist."""
+
+    name: str
+    system: str
+    phase: str = "production"
+    tutor: str = ""
+
+
+def utc_now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def check_text(value: str, field: str, limit: int, *, required: bool = False) -> str:
+    """Strip surrounding blanks; reject empty required fields and overlong text."""
+    text = (value or "").strip()
+    if required and not text:
+        raise InputError("required", field=field)
+    if len(text) > limit:
+        raise InputError("too_long", field=field, limit=limit, length=len(text))
+    return text
+
+
+def check_note(note: str) -> str:
+    """Notes keep their inner formatting; only the length is limited (Sheets cells hold 50k)."""
+    if len(note or "") > MAX_NOTE:
+        raise InputError("too_long", field="note", limit=MAX_NOTE, length=len(note))
+    return note or ""
+
+
+def check_groups(groups: Sequence[GroupDraft]) -> list[GroupDraft]:
+    cleaned: list[GroupDraft] = []
+    seen: set[str] = set()
+    for draft in groups:
+        name = check_text(draft.name, "group", MAX_NAME)
+        if not name:
+            continue  # an empty row in the editor is not a group
+        if name.casefold() in seen:
+            raise InputError("duplicate_group", name=name)
+        seen.add(name.casefold())
+        if draft.phase not in PHASES:
+            raise InputError("bad_phase", name=name, phase=draft.phase)
+        cleaned.append(
+            GroupDraft(
+                name=name,
+                system=check_text(draft.system, "system", MAX_NAME, required=True),
+                phase=draft.phase,
+                tutor=check_text(draft.tutor, "tutor", MAX_NAME),
+            )
+        )
+    if not cleaned:
+        raise InputError("no_groups")
+    if len(cleaned) > MAX_GROUPS:
+        raise InputError("too_many_groups", limit=MAX_GROUPS)
+    return cleaned
+
+
+def _make_groups(workshop_id: str, drafts: Sequence[GroupDraft]) -> list[Group]:
+    return [
+        Group(
+            id=new_id("g"),
+            workshop_id=workshop_id,
+            name=draft.name,
+            system=draft.system,
+            phase=draft.phase,
+            tutor=draft.tutor,
+            join_code=new_join_code(),
+            results_token=new_token(),
+            position=position,
+        )
+        for position, draft in enumerate(drafts)
+    ]
+
+
+def create_workshop(
+    store: Store,
+    *,
+    title: str,
+    date: str,
+    language: str,
+    rubric_id: str,
+    agenda_id: str,
+    passcode: str,
+    groups: Sequence[GroupDraft],
+    require_passcode: bool = True,
+    previous_id: str = "",
+) -> tuple[Workshop, list[Group]]:
+    """Validate the host's input and create the workshop with its groups."""
+    title = check_text(title, "title", MAX_TITLE, required=True)
+    if language not in LANGUAGES:
+        raise InputError("bad_language", language=language)
+    if require_passcode and len(passcode or "") < MIN_PASSCODE:
+        raise InputError("short_passcode", limit=MIN_PASSCODE)
+    drafts = check_groups(groups)
+    workshop = Workshop(
+        id=new_id("w"),
+        title=title,
+        date=date,
+        language=language,
+        rubric_id=rubric_id,
+        agenda_id=agenda_id,
+        passcode_hash=hash_passcode(passcode) if passcode else "",
+        results_token=new_token(),
+        created_at=utc_now_iso(),
+        previous_id=previous_id,
+    )
+    created = _make_groups(workshop.id, drafts)
+    store.create_workshop(workshop, created)
+    return workshop, created
+
+
+def duplicate_workshop(store: Store, workshop_id: str, *, title: str, date: str) -> Workshop:
+    """The next round: same groups, systems and phases, new codes and links, no answers."""
+    original = store.get_workshop(workshop_id)
+    if original is None:
+        raise NotFound(f"Workshop {workshop_id} does not exist.")
+    groups = store.snapshot(workshop_id).groups
+    workshop = replace(
+        original,
+        id=new_id("w"),
+        title=check_text(title, "title", MAX_TITLE, required=True),
+        date=date,
+        results_token=new_token(),
+        created_at=utc_now_iso(),
+        archived=False,
+        previous_id=original.id,
+    )
+    drafts = [GroupDraft(g.name, g.system, g.phase, g.tutor) for g in groups]
+    store.create_workshop(workshop, _make_groups(workshop.id, drafts))
+    return workshop
+
+
+def set_archived(store: Store, workshop_id: str, archived: bool) -> Workshop:
+    workshop = store.get_workshop(workshop_id)
+    if workshop is None:
+        raise NotFound(f"Workshop {workshop_id} does not exist.")
+    updated = replace(workshop, archived=archived)
+    store.update_workshop(updated)
+    return updated
+
+
+def host_allowed(workshop: Workshop | None, given: str, app_passcode: str = "") -> bool:
+    """The host passcode from secrets opens every workshop; otherwise the workshop's own."""
+    if not given:
+        return False
+    if app_passcode:
+        return hmac.compare_digest(given.encode("utf-8"), app_passcode.encode("utf-8"))
+    if workshop is None:
+        return False
+    return verify_passcode(given, workshop.passcode_hash)
+
+
+PHASE_ALIASES: dict[str, str] = {
+    "poc": "poc",
+    "proof of concept": "poc",
+    "proof-of-concept": "poc",
+    "概念実証": "poc",
+    "validation": "validation",
+    "technical validation": "validation",
+    "検証": "validation",
+    "技術検証": "validation",
+    "production": "production",
+    "prod": "production",
+    "本番": "production",
+    "本番運用": "production",
+}
+
+
+def parse_group_lines(text: str) -> list[GroupDraft]:
+    """Groups as a host pastes them: one per line, ``name; system; phase; tutor``.
+
+    Tabs (a block copied from a spreadsheet) or semicolons separate the fields;
+    phase and tutor are optional (phase defaults to production). A line with an
+    unknown phase is an error naming the line, not a silent default.
+    """
+    drafts: list[GroupDraft] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        separator = "\t" if "\t" in line else ";"
+        fields = [field.strip() for field in line.split(separator)]
+        fields += [""] * (4 - len(fields))
+        name, system, phase_text, tutor = fields[:4]
+        if len(fields) > 4 and any(fields[4:]):
+            raise InputError("group_line_fields", line=number)
+        phase = PHASE_ALIASES.get(phase_text.casefold(), "") if phase_text else "production"
+        if not phase:
+            raise InputError("group_line_phase", line=number, phase=phase_text)
+        if not system:
+            raise InputError("group_line_system", line=number, name=name)
+        drafts.append(GroupDraft(name=name, system=system, phase=phase, tutor=tutor))
+    return drafts
+
+
+def group_lines(groups: Sequence[GroupDraft]) -> str:
+    """The inverse of :func:`parse_group_lines`, to prefill the editor."""
+    return "\n".join(f"{g.name}; {g.system}; {g.phase}; {g.tutor}".rstrip("; ") for g in groups)
