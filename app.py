@@ -23,6 +23,16 @@ PAGES = [
     ),
     st.Page("views/tutor.py", title=t("tutor.nav"), icon=":material/edit_note:", url_path="tutor"),
     st.Page("views/wrapup.py", title=t("wrapup.nav"), icon=":material/forum:", url_path="wrapup"),
+    st.Page(
+        "views/history.py", title=t("history.nav"), icon=":material/timeline:", url_path="history"
+    ),
+    st.Page(
+        "views/results.py",
+        title=t("results.nav"),
+        icon=":material/bar_chart:",
+        url_path="results",
+        visibility="hidden",  # reached only through its unguessable link
+    ),
 ]
 
 navigation = st.navigation(PAGES)

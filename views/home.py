@@ -6,7 +6,9 @@ import streamlit as st
 
 from views import common
 from workshop.content_model import Rubric, level_key
+from workshop.demo import create_demo, find_demo
 from workshop.presentation import band_range_label
+from workshop.store.base import StoreError
 
 t = common.t
 lang = common.lang()
@@ -15,6 +17,71 @@ content = common.catalog()
 st.title(t("home.title"))
 st.markdown(f"#### {t('home.tagline')}")
 st.write(t("home.intro"))
+
+
+def _open_demo() -> None:
+    """Create the demo (or reopen it) and make this session its host: it is made-up data."""
+    store = common.store()
+    try:
+        workshop = find_demo(store, lang)
+        if workshop is None:
+            workshop, _ = create_demo(store, lang)
+            st.session_state["demo_flash"] = t("demo.created")
+        else:
+            st.session_state["demo_flash"] = t("demo.reopened")
+    except StoreError as error:
+        st.session_state["demo_error"] = str(error)
+        return
+    common.grant_host(workshop.id)
+    st.session_state["demo_id"] = workshop.id
+
+
+with st.container(border=True):
+    st.markdown(f"**{t('demo.badge')}** · {t('demo.intro')}")
+    st.button(
+        t("demo.button"),
+        help=t("demo.button_help"),
+        icon=":material/play_circle:",
+        on_click=_open_demo,
+        type="primary",
+    )
+    if "demo_error" in st.session_state:
+        st.error(t("errors.store_config", detail=st.session_state.pop("demo_error")))
+    demo_id = st.session_state.get("demo_id")
+    if demo_id:
+        flash = st.session_state.pop("demo_flash", "")
+        if flash:
+            st.success(flash)
+        demo = common.store().snapshot(demo_id)
+        first = demo.groups[0]
+        links = st.columns(5)
+        links[0].page_link(
+            "views/present.py",
+            label=t("demo.open_present"),
+            icon=":material/slideshow:",
+            query_params={"w": demo_id},
+        )
+        links[1].page_link(
+            "views/tutor.py",
+            label=t("demo.open_tutor", group=first.name),
+            icon=":material/edit_note:",
+            query_params={"w": demo_id, "g": first.id, "code": first.join_code},
+        )
+        links[2].page_link(
+            "views/wrapup.py",
+            label=t("demo.open_wrapup"),
+            icon=":material/forum:",
+            query_params={"w": demo_id},
+        )
+        links[3].page_link(
+            "views/results.py",
+            label=t("demo.open_results", group=first.name),
+            icon=":material/bar_chart:",
+            query_params={"token": first.results_token},
+        )
+        links[4].page_link(
+            "views/history.py", label=t("demo.open_history"), icon=":material/timeline:"
+        )
 
 roles, scoring = st.columns(2, gap="large")
 with roles:

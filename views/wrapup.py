@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from views import common
@@ -18,7 +17,6 @@ from workshop.reports import (
     markdown_report,
     tidy_csv,
 )
-from workshop.scoring import format_score
 from workshop.security import new_id
 from workshop.store.base import StoreError
 from workshop.workshops import MAX_NAME, MAX_NOTE, InputError, check_text
@@ -82,35 +80,10 @@ with timer:
         st.rerun()
 
 results = group_results(rubric, snapshot)
-section_labels = {section.id: section.short.get(lang) for section in rubric.sections}
 
 # ---- side by side
 st.subheader(t("wrapup.comparison"))
-rows = []
-for result in results:
-    score = result.score
-    final = format_score(score.final)
-    band = score.band.label.get(lang) if score.band else "—"
-    rows.append(
-        {
-            t("wrapup.col_group"): result.group.name,
-            t("wrapup.col_system"): result.group.system,
-            t("wrapup.col_phase"): t(f"common.phase_{result.group.phase}"),
-            t("wrapup.col_final"): (
-                t("wrapup.provisional_mark", score=final) if result.provisional else final
-            ),
-            t("wrapup.col_band"): band,
-            **{
-                section_labels[sid]: format_score(section.score)
-                for sid, section in score.sections.items()
-            },
-            t("wrapup.col_minimum"): ", ".join(
-                section_labels[sid] for sid in result.minimum_sections
-            ),
-            t("wrapup.col_answered"): f"{result.answered}/{result.total}",
-        }
-    )
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+st.dataframe(common.comparison_frame(rubric, results), hide_index=True, width="stretch")
 if any(result.provisional for result in results):
     st.caption(t("wrapup.provisional_note"))
 

@@ -241,7 +241,8 @@ def _phase(group: Group, t: Translate) -> str:
     return md_escape(group.phase) if text.startswith("reports.") else text
 
 
-def _advice_lines(rubric: Rubric, advice: Advice, lang: str, t: Translate) -> list[str]:
+def advice_lines(rubric: Rubric, advice: Advice, lang: str, t: Translate) -> list[str]:
+    """The next-band advice as Markdown lines (a sentence, then a nested list per section)."""
     if advice.band is None:
         return [t("reports.advice_no_score")]
     if advice.target is None:
@@ -366,7 +367,7 @@ def _group_section(
 
     lines += [f"{head}# {t('reports.heading_next_band')}", ""]
     advice = next_band_advice(rubric, answer_values(snapshot, group.id))
-    lines += [*_advice_lines(rubric, advice, lang, t), ""]
+    lines += [*advice_lines(rubric, advice, lang, t), ""]
 
     lines += [f"{head}# {t('reports.heading_items')}", ""]
     stored = snapshot.group_answers(group.id)

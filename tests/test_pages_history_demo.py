@@ -1,0 +1,60 @@
+"""History page and the one-click demo from the home page."""
+
+from __future__ import annotations
+
+from tests.support.apptest import PageEnv, texts
+
+
+def test_demo_opens_in_one_click_and_every_page_renders(page_env: PageEnv) -> None:
+    at = page_env.app("views/home.py")
+    next(b for b in at.button if b.label == "Open the demo workshop").click().run()
+    assert not at.exception
+    assert "The demo workshop is ready." in texts(at)
+    workshops = page_env.store.list_workshops()
+    assert len(workshops) == 2 and all(w.title.startswith("Demo") for w in workshops)
+    current = next(w for w in workshops if w.previous_id)
+
+    # A second click reopens instead of creating more demos.
+    next(b for b in at.button if b.label == "Open the demo workshop").click().run()
+    assert "Reopened the existing demo workshop." in texts(at)
+    assert len(page_env.store.list_workshops()) == 2
+
+    snapshot = page_env.store.snapshot(current.id)
+    first = snapshot.groups[0]
+    for page, params in [
+        ("views/results.py", {"token": first.results_token}),
+        ("views/results.py", {"token": current.results_token}),
+        ("views/tutor.py", {"w": current.id, "g": first.id, "code": first.join_code}),
+        ("views/history.py", {}),
+    ]:
+        other = page_env.app(page, **params)
+        assert not other.exception, (page, other.exception)
+
+
+def test_history_shows_systems_and_trends(page_env: PageEnv) -> None:
+    from workshop.demo import create_demo
+
+    create_demo(page_env.store, "en")
+    at = page_env.app("views/history.py")
+    assert not at.exception
+    body = texts(at)
+    assert "2 rounds" in body
+    table = at.dataframe[0].value
+    assert len(table) == 5
+    assert set(table["Rounds"]) == {1, 2}
+    assert len(at.selectbox) == 1
+    at.selectbox[0].select(at.selectbox[0].options[-1]).run()
+    assert not at.exception
+
+
+def test_history_without_rounds_says_so(page_env: PageEnv) -> None:
+    page_env.make_workshop()
+    at = page_env.app("views/history.py")
+    assert "No workshop has answers yet" in texts(at)
+
+
+def test_demo_in_japanese(page_env: PageEnv) -> None:
+    at = page_env.app("views/home.py", lang="ja")
+    next(b for b in at.button if b.label == "デモのワークショップを開く").click().run()
+    assert not at.exception
+    assert all(w.language == "ja" for w in page_env.store.list_workshops())

@@ -1,0 +1,141 @@
+"""History across rounds: each ML system over time and the whole organisation's trend."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from views import common
+from workshop import charts
+from workshop.history import (
+    TargetsError,
+    build_history,
+    load_targets,
+    org_finals_frame,
+    org_means_frame,
+    system_frame,
+)
+from workshop.presentation import escape_markdown
+from workshop.scoring import format_score
+from workshop.store.base import StoreError
+from workshop.wrapup import band_thresholds
+
+t = common.t
+lang = common.lang()
+store = common.store()
+content = common.catalog()
+translator = common.translator()
+
+st.title(t("history.title"))
+st.caption(t("history.intro"))
+
+try:
+    targets = load_targets()
+except TargetsError as error:
+    st.warning(t("history.targets_problem", detail=str(error)))
+    targets = {}
+try:
+    workshops = store.list_workshops(include_archived=True)
+    snapshots = store.snapshots([w.id for w in workshops])
+except StoreError as error:
+    common.show_store_error(error)
+    st.stop()
+history = build_history(content.rubrics, snapshots, targets)
+for skipped in history.skipped:
+    key = f"history.skipped_{skipped.reason}"
+    st.caption(t(key, title=escape_markdown(skipped.title), date=skipped.date))
+for duplicate in history.duplicates:
+    st.caption(t("history.duplicate_system", system=escape_markdown(duplicate.system)))
+if not history.rounds:
+    st.info(t("history.no_rounds"))
+    st.stop()
+
+latest_rubric = content.rubrics.get(history.rounds[-1].rubric_id) or next(
+    iter(content.rubrics.values())
+)
+thresholds = band_thresholds(latest_rubric)
+st.caption(t("history.rounds_count", count=len(history.rounds), systems=len(history.systems)))
+
+# ---- every system at a glance
+rows = []
+for system in history.systems:
+    latest = system.latest
+    previous = system.previous
+    change = (
+        format_score(latest.final - previous.final)
+        if previous and latest.final is not None and previous.final is not None
+        else "—"
+    )
+    band = next((b for b in latest_rubric.bands if b.id == latest.band_id), None)
+    target = (
+        t("history.target_met")
+        if latest.meets_target
+        else t("history.target_missed")
+        if latest.meets_target is False
+        else t("history.no_target")
+    )
+    rows.append(
+        {
+            t("history.col_system"): system.system,
+            t("history.col_phase"): t(f"common.phase_{latest.phase}"),
+            t("history.col_latest"): format_score(latest.final),
+            t("history.col_band"): band.label.get(lang) if band else "—",
+            t("history.col_change"): change,
+            t("history.col_rounds"): len(system.rounds),
+            t("history.col_target"): target,
+        }
+    )
+st.dataframe(rows, hide_index=True, width="stretch")
+round_stats = history.rounds[-1].all
+if round_stats.with_target:
+    st.caption(
+        t("history.targets_summary", met=round_stats.meeting_target, total=round_stats.with_target)
+    )
+
+# ---- one system
+st.subheader(t("history.system_heading"))
+names = [system.system for system in history.systems]
+chosen = st.selectbox(t("history.pick_system"), names, key="history_system")
+picked = history.system(chosen)
+if picked is not None:
+    latest = picked.latest
+    target = latest.target_band
+    st.caption(
+        f"{t(f'common.phase_{latest.phase}')} · "
+        + (t("history.target", band=target) if target else t("history.no_target"))
+    )
+    system_chart = charts.system_history_chart(
+        system_frame(history, chosen, lang, translator), thresholds, lang
+    )
+    st.altair_chart(system_chart, width="stretch")
+
+# ---- organisation
+st.subheader(t("history.org_heading"))
+st.caption(t("history.cohort_explained"))
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{t('history.distribution_heading')}**")
+    distribution = charts.org_distribution_chart(
+        org_finals_frame(history), lang, thresholds=thresholds
+    )
+    st.altair_chart(distribution, width="stretch")
+with right:
+    st.markdown(f"**{t('history.means_heading')}**")
+    means = charts.org_section_means_chart(
+        org_means_frame(history, lang, translator), lang, thresholds=thresholds
+    )
+    st.altair_chart(means)
+png, svg = st.columns([1, 5])
+png.download_button(
+    t("history.export_png"),
+    lambda: charts.chart_png(means),
+    file_name="section-means.png",
+    mime="image/png",
+    on_click="ignore",
+)
+svg.download_button(
+    t("history.export_svg"),
+    lambda: charts.chart_svg(means),
+    file_name="section-means.svg",
+    mime="image/svg+xml",
+    on_click="ignore",
+)

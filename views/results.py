@@ -1,0 +1,206 @@
+"""Results (participants, afterwards): read-only, reached only through an unguessable link.
+
+A group link shows that group's scores, band, answers with notes, the comparison
+with the other groups, its action items and what it takes to reach the next
+band; a workshop link shows every group. Nothing here writes to the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from views import common
+from workshop import charts
+from workshop.advice import next_band_advice
+from workshop.i18n import format_level
+from workshop.models import Group, Snapshot
+from workshop.presentation import escape_markdown
+from workshop.reports import (
+    actions_csv,
+    advice_lines,
+    export_filename,
+    markdown_report,
+    sorted_actions,
+    tidy_csv,
+)
+from workshop.scoring import format_score
+from workshop.store.base import StoreError
+from workshop.wrapup import (
+    answer_values,
+    band_thresholds,
+    group_results,
+    heatmap_frame,
+    section_scores_frame,
+)
+
+t = common.t
+lang = common.lang()
+store = common.store()
+content = common.catalog()
+translator = common.translator()
+
+token = st.query_params.get("token", "")
+if not token:
+    st.info(t("results.missing_token"))
+    st.stop()
+try:
+    found = store.find_token(token)
+except StoreError as error:
+    common.show_store_error(error)
+    st.stop()
+if found is None:
+    st.error(t("errors.link_not_found"))
+    st.stop()
+workshop_id, group_id = found
+snapshot = common.snapshot_or_stop(workshop_id)
+workshop = snapshot.workshop
+rubric = content.rubrics[workshop.rubric_id]
+results = group_results(rubric, snapshot)
+section_labels = {section.id: section.short.get(lang) for section in rubric.sections}
+
+
+def _only_group(full: Snapshot, group: Group) -> Snapshot:
+    """The snapshot restricted to one group, for that group's own downloads."""
+    return replace(
+        full,
+        groups=(group,),
+        answers={group.id: full.group_answers(group.id)},
+        actions=tuple(a for a in full.actions if a.group_id == group.id),
+    )
+
+
+def _downloads(scope: Snapshot, chart, label: str) -> None:
+    st.subheader(t("results.downloads"))
+    first, second, third, fourth = st.columns(4)
+    first.download_button(
+        t("reports.download_tidy_csv"),
+        tidy_csv(rubric, scope, lang),
+        file_name=export_filename(workshop, f"{label}-answers", "csv"),
+        mime="text/csv",
+        on_click="ignore",
+        key="dl_csv",
+    )
+    second.download_button(
+        t("reports.download_report"),
+        markdown_report(rubric, snapshot, lang, group_id if group_id else None, t=translator),
+        file_name=export_filename(workshop, f"{label}-report", "md"),
+        mime="text/markdown",
+        on_click="ignore",
+        key="dl_md",
+    )
+    third.download_button(
+        t("results.chart_png"),
+        lambda: charts.chart_png(chart),
+        file_name=export_filename(workshop, f"{label}-chart", "png"),
+        mime="image/png",
+        on_click="ignore",
+        key="dl_png",
+    )
+    fourth.download_button(
+        t("results.chart_svg"),
+        lambda: charts.chart_svg(chart),
+        file_name=export_filename(workshop, f"{label}-chart", "svg"),
+        mime="image/svg+xml",
+        on_click="ignore",
+        key="dl_svg",
+    )
+
+
+st.caption(f"{t('results.read_only')} · {escape_markdown(workshop.title)} · {workshop.date}")
+bars = charts.section_bars(
+    section_scores_frame(rubric, results, lang), band_thresholds(rubric), lang
+)
+
+if group_id:
+    group = snapshot.group(group_id)
+    result = next(r for r in results if r.group.id == group_id)
+    score = result.score
+    st.title(t("results.group_heading", group=escape_markdown(group.name), system=group.system))
+    st.caption(t(f"common.phase_{group.phase}"))
+    first, second, third = st.columns(3)
+    final = format_score(score.final)
+    first.metric(
+        t("results.final"),
+        t("wrapup.provisional_mark", score=final) if result.provisional else final,
+    )
+    second.metric(t("results.band"), score.band.label.get(lang) if score.band else "—")
+    third.metric(t("results.answered"), f"{result.answered}/{result.total}")
+    if score.band:
+        st.info(score.band.meaning.get(lang))
+    if result.provisional:
+        st.caption(t("wrapup.provisional_note"))
+
+    st.subheader(t("results.sections_heading"))
+    st.dataframe(
+        [
+            {
+                t("results.col_section"): section_labels[sid],
+                t("results.col_score"): format_score(section.score),
+                t("results.col_raw"): format_score(section.raw),
+                t("results.col_answered"): f"{section.answered}/{section.applicable}",
+                t("results.col_weakest"): "●" if sid in result.minimum_sections else "",
+            }
+            for sid, section in score.sections.items()
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+    st.subheader(t("reports.heading_next_band"))
+    advice = next_band_advice(rubric, answer_values(snapshot, group_id))
+    st.markdown("\n".join(advice_lines(rubric, advice, lang, translator)))
+
+    st.subheader(t("results.compare_heading"))
+    st.dataframe(
+        common.comparison_frame(rubric, results, highlight=group_id),
+        hide_index=True,
+        width="stretch",
+    )
+    st.altair_chart(bars, width="stretch")
+
+    st.subheader(t("results.actions_heading"))
+    actions = sorted_actions(snapshot, group_id)
+    if not actions:
+        st.caption(t("reports.no_actions"))
+    for action in actions:
+        item = rubric.item(action.item_id) if action.item_id else None
+        st.markdown(
+            f"- **P{action.priority}** · {escape_markdown(action.what)}"
+            + (f" — {item.id} · {item.title.get(lang)}" if item else "")
+            + (f" · {escape_markdown(action.owner)}" if action.owner else "")
+            + (f" · {action.due}" if action.due else "")
+        )
+
+    st.subheader(t("results.items_heading"))
+    answers = snapshot.group_answers(group_id)
+    for section in rubric.sections:
+        with st.expander(
+            f"{section.title.get(lang)} — {format_score(score.sections[section.id].score)}"
+        ):
+            for item in section.items:
+                answer = answers.get(item.id)
+                value = format_level(answer.value if answer else "", lang, content.ui)
+                st.markdown(f"**{item.id} · {item.title.get(lang)}** — {escape_markdown(value)}")
+                note = answer.note if answer and answer.note else ""
+                st.markdown(escape_markdown(note) if note else f"_{t('results.no_note')}_")
+    _downloads(_only_group(snapshot, group), bars, group.name)
+else:
+    st.title(escape_markdown(workshop.title))
+    st.subheader(t("results.all_groups"))
+    st.dataframe(common.comparison_frame(rubric, results), hide_index=True, width="stretch")
+    st.altair_chart(bars, width="stretch")
+    st.altair_chart(
+        charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang), width="stretch"
+    )
+    st.subheader(t("results.workshop_actions_heading"))
+    st.download_button(
+        t("reports.download_actions_csv"),
+        actions_csv(rubric, snapshot, lang),
+        file_name=export_filename(workshop, "actions", "csv"),
+        mime="text/csv",
+        on_click="ignore",
+        key="dl_actions",
+    )
+    _downloads(snapshot, bars, "workshop")
