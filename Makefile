@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,7 @@ bench: $(VENV)/.test-installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+
+## Refresh the README's screenshots from the browser tests.
+screenshots: $(VENV)/.test-installed
+	WORKSHOP_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -m browser -k "e2e" -q

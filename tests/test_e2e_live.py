@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.support.browser import ARTIFACTS, launch, wait_for_app
+from tests.support.browser import launch, save_screenshot, wait_for_app
 from tests.support.server import streamlit_app
 
 pytestmark = pytest.mark.browser
@@ -59,12 +59,13 @@ def _create_workshop(page: Page, base: str) -> list[str]:
 
 
 def test_three_tutors_score_the_data_segment_live(tmp_path: Path) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
     with streamlit_app(tmp_path) as server, sync_playwright() as playwright:
         browser = launch(playwright)
         host = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
         join_links = _create_workshop(host, server.url)
         assert len(join_links) == 3
+        host.get_by_text("Join links for the tutors").scroll_into_view_if_needed()
+        save_screenshot(host, "host-setup-1280x720.png")
 
         host.locator("[data-testid=\"stPageLink-NavLink\"]", has_text="Present").click()
         wait_for_app(host)
@@ -100,8 +101,10 @@ def test_three_tutors_score_the_data_segment_live(tmp_path: Path) -> None:
         assert abs(projected_host - tutor_remaining) < 0.05
         assert abs(_seconds(host_text) - _seconds(tutor_text)) <= 1
 
-        host.screenshot(path=str(ARTIFACTS / "presenter-1280x720.png"))
-        tutors[0].screenshot(path=str(ARTIFACTS / "tutor-1280x720.png"))
+        save_screenshot(host, "presenter-1280x720.png")
+        tutors[0].locator(".st-key-ans_data-1").scroll_into_view_if_needed()
+        tutors[0].get_by_text("Section score").first.scroll_into_view_if_needed()
+        save_screenshot(tutors[0], "tutor-1280x720.png")
         host.context.close()
         for page in tutors:
             page.context.close()

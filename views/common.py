@@ -197,6 +197,7 @@ def page_css() -> None:
     st.markdown(
         """
         <style>
+        [data-testid="stMainBlockContainer"] {padding-top: 2.5rem;}
         .mts-countdown {font-size: 6.5rem; font-weight: 700; line-height: 1;
                         font-variant-numeric: tabular-nums; letter-spacing: -0.02em;}
         .mts-countdown.small {font-size: 2.6rem;}

@@ -111,19 +111,14 @@ if picked is not None:
 # ---- organisation
 st.subheader(t("history.org_heading"))
 st.caption(t("history.cohort_explained"))
-left, right = st.columns(2)
-with left:
-    st.markdown(f"**{t('history.distribution_heading')}**")
-    distribution = charts.org_distribution_chart(
-        org_finals_frame(history), lang, thresholds=thresholds
-    )
-    st.altair_chart(distribution, width="stretch")
-with right:
-    st.markdown(f"**{t('history.means_heading')}**")
-    means = charts.org_section_means_chart(
-        org_means_frame(history, lang, translator), lang, thresholds=thresholds
-    )
-    st.altair_chart(means)
+st.markdown(f"**{t('history.distribution_heading')}**")
+distribution = charts.org_distribution_chart(org_finals_frame(history), lang, thresholds=thresholds)
+st.altair_chart(distribution, width="stretch")
+st.markdown(f"**{t('history.means_heading')}**")
+means = charts.org_section_means_chart(
+    org_means_frame(history, lang, translator), lang, thresholds=thresholds
+)
+st.altair_chart(means)
 png, svg = st.columns([1, 5])
 png.download_button(
     t("history.export_png"),

@@ -53,3 +53,19 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
         ".includes('Running')",
         timeout=timeout,
     )
+
+
+def save_screenshot(page, name: str) -> None:
+    """A 1280x720 screenshot as a test artifact, and into the README's folder when asked.
+
+    ``make screenshots`` sets WORKSHOP_SCREENSHOTS_DIR=docs/screenshots so the
+    README shows exactly what the test suite saw.
+    """
+    import os
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
+    target = os.environ.get("WORKSHOP_SCREENSHOTS_DIR")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(target) / name))
