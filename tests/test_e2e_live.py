@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.support.browser import launch, save_screenshot, wait_for_app
+from tests.support.browser import launch, save_screenshot, scroll_to_top_of, wait_for_app
 from tests.support.server import streamlit_app
 
 pytestmark = pytest.mark.browser
@@ -64,10 +64,10 @@ def test_three_tutors_score_the_data_segment_live(tmp_path: Path) -> None:
         host = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
         join_links = _create_workshop(host, server.url)
         assert len(join_links) == 3
-        host.get_by_text("Join links for the tutors").scroll_into_view_if_needed()
+        scroll_to_top_of(host, "Join links for the tutors")
         save_screenshot(host, "host-setup-1280x720.png")
 
-        host.locator("[data-testid=\"stPageLink-NavLink\"]", has_text="Present").click()
+        host.locator('[data-testid="stPageLink-NavLink"]', has_text="Present").click()
         wait_for_app(host)
         host.get_by_role("button", name="Start").click()
         expect(host.get_by_role("button", name="Pause")).to_be_visible(timeout=10_000)
@@ -87,8 +87,14 @@ def test_three_tutors_score_the_data_segment_live(tmp_path: Path) -> None:
                 option = 2 if (number + index) % 2 else 1  # a mix of 1 and 0.5
                 radio = page.locator(f".st-key-ans_data-{number} label").nth(option)
                 radio.click()
-                expect(page.get_by_text("All changes saved")).to_be_visible(timeout=15_000)
-            expect(page.get_by_text("7 of 7 answered")).to_be_visible(timeout=15_000)
+                try:
+                    expect(page.get_by_text(f"{number} of 7 answered")).to_be_visible(
+                        timeout=15_000
+                    )
+                except AssertionError:
+                    page.screenshot(path=str(tmp_path / f"lost-click-{index}-{number}.png"))
+                    raise
+            expect(page.get_by_text("All changes saved")).to_be_visible(timeout=15_000)
 
         for name in ("Team A", "Team B", "Team C"):
             expect(host.get_by_text(re.compile(f"{name} — 7/7"))).to_be_visible(timeout=15_000)
@@ -102,8 +108,7 @@ def test_three_tutors_score_the_data_segment_live(tmp_path: Path) -> None:
         assert abs(_seconds(host_text) - _seconds(tutor_text)) <= 1
 
         save_screenshot(host, "presenter-1280x720.png")
-        tutors[0].locator(".st-key-ans_data-1").scroll_into_view_if_needed()
-        tutors[0].get_by_text("Section score").first.scroll_into_view_if_needed()
+        scroll_to_top_of(tutors[0], "Now: Features and Data")
         save_screenshot(tutors[0], "tutor-1280x720.png")
         host.context.close()
         for page in tutors:

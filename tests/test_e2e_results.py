@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.support.browser import launch, save_screenshot, wait_for_app
+from tests.support.browser import launch, save_screenshot, scroll_to_top_of, wait_for_app
 from tests.support.server import streamlit_app
 from workshop.store.sqlite import SqliteStore
 
@@ -41,7 +41,7 @@ def test_demo_wrapup_history_and_a_results_link(tmp_path: Path) -> None:
         expect(host.get_by_text("Weakest section overall")).to_be_visible(timeout=20_000)
         host.wait_for_selector("canvas, svg.marks", timeout=20_000)
         save_screenshot(host, "wrapup-1280x720.png")
-        host.get_by_text("What to talk about").scroll_into_view_if_needed()
+        scroll_to_top_of(host, "What to talk about")
         save_screenshot(host, "wrapup-prompts-1280x720.png")
 
         host.goto(server.url + "/history")
@@ -49,7 +49,7 @@ def test_demo_wrapup_history_and_a_results_link(tmp_path: Path) -> None:
         expect(host.get_by_text("2 rounds, 5 systems")).to_be_visible(timeout=20_000)
         host.wait_for_selector("canvas, svg.marks", timeout=20_000)
         save_screenshot(host, "history-1280x720.png")
-        host.get_by_text("The whole organisation").scroll_into_view_if_needed()
+        scroll_to_top_of(host, "The whole organisation")
         save_screenshot(host, "history-org-1280x720.png")
 
         store = SqliteStore(tmp_path / "e2e.sqlite3")

@@ -167,3 +167,21 @@ def test_japanese_page(page_env: PageEnv) -> None:
     body = texts(at)
     assert "領域スコア" in body
     assert [tab.label for tab in at.tabs] == ["データ", "モデル", "インフラ", "モニタリング"]
+
+
+def test_tutor_records_action_items_for_their_own_group_only(page_env: PageEnv) -> None:
+    workshop, groups = page_env.make_workshop()
+    at = _tutor(page_env, workshop, groups[1])
+    at.text_area(key="tutor_action_what").input("Add a drift alert on the input features")
+    at.selectbox(key="tutor_action_item").select("monitor-2")
+    at.text_input(key="tutor_action_owner").input("Ben")
+    at.button(key="tutor_action_add").click().run()
+    actions = page_env.store.snapshot(workshop.id).actions
+    assert [(a.group_id, a.item_id, a.what, a.owner) for a in actions] == [
+        (groups[1].id, "monitor-2", "Add a drift alert on the input features", "Ben")
+    ]
+    assert "Add a drift alert on the input features" in texts(at)
+    # An empty action is refused with a message.
+    at.button(key="tutor_action_add").click().run()
+    assert "“What” is required." in texts(at)
+    assert len(page_env.store.snapshot(workshop.id).actions) == 1

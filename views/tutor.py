@@ -18,12 +18,12 @@ from views import common
 from workshop import clock, timesource
 from workshop.content_model import Item, Rubric, level_key
 from workshop.live import SaveQueue
-from workshop.models import AnswerChange, Group, Snapshot
+from workshop.models import ActionItem, AnswerChange, Group, Snapshot
 from workshop.presentation import escape_markdown, format_score
 from workshop.scoring import NA_TEXT, AnswerError, canonical_text, parse_answer, score_answers
-from workshop.security import codes_match
+from workshop.security import codes_match, new_id
 from workshop.store.base import StoreError
-from workshop.workshops import MAX_NAME, InputError, check_note
+from workshop.workshops import MAX_NAME, MAX_NOTE, InputError, check_note, check_text
 
 RETRY_SECONDS = 4.0
 
@@ -281,7 +281,7 @@ for tab, section in zip(tabs, rubric.sections, strict=True):
                     options.append(NA_TEXT)
                 stored = answers.get(item.id)
                 if stored and stored.value and _canonical(item, stored.value) is None:
-                    st.warning(t("tutor.sheet_value_invalid", value=stored.value))
+                    st.warning(t("tutor.sheet_value_invalid", value=escape_markdown(stored.value)))
                 st.radio(
                     t("tutor.answer"),
                     options,
@@ -307,3 +307,68 @@ for tab, section in zip(tabs, rubric.sections, strict=True):
                             time=stored.updated_at.replace("T", " ")[:19],
                         )
                     )
+
+
+def _add_action() -> None:
+    """A tutor records an improvement for their own group only (group from the session)."""
+    if not _authorized(workshop_id, group_id):
+        return
+    due = st.session_state.get("tutor_action_due")
+    try:
+        action = ActionItem(
+            id=new_id("a"),
+            workshop_id=workshop_id,
+            group_id=group_id,
+            item_id=st.session_state["tutor_action_item"],
+            what=check_text(
+                st.session_state.get("tutor_action_what", ""), "what", MAX_NOTE, required=True
+            ),
+            owner=check_text(st.session_state.get("tutor_action_owner", ""), "owner", MAX_NAME),
+            priority=int(st.session_state.get("tutor_action_priority", 1)),
+            due=due.isoformat() if due else "",
+            created_at=timesource.now_iso(),
+            created_by=_who(),
+        )
+        store.add_action(action)
+    except InputError as error:
+        st.session_state["tutor_input_error_actions"] = error
+        return
+    except StoreError as error:
+        st.session_state["tutor_action_store_error"] = error
+        return
+    common.forget_live_snapshot()
+    st.session_state["tutor_action_what"] = ""
+    st.session_state["tutor_action_owner"] = ""
+
+
+with st.expander(t("tutor.actions_heading"), expanded=host_view.segment.kind == "wrapup"):
+    st.caption(t("tutor.actions_help"))
+    item_titles = {item.id: f"{item.id} · {item.title.get(lang)}" for item in rubric.items}
+    st.text_area(t("wrapup.action_what"), key="tutor_action_what", height=68)
+    first, second, third, fourth = st.columns([3, 2, 1, 2])
+    first.selectbox(
+        t("wrapup.action_item"),
+        list(item_titles),
+        format_func=item_titles.get,
+        key="tutor_action_item",
+    )
+    second.text_input(t("wrapup.action_owner"), key="tutor_action_owner")
+    third.number_input(t("wrapup.action_priority"), 1, 99, 1, key="tutor_action_priority")
+    fourth.date_input(t("wrapup.action_due"), value=None, key="tutor_action_due")
+    st.button(t("wrapup.action_add"), on_click=_add_action, key="tutor_action_add")
+    action_error = st.session_state.pop("tutor_input_error_actions", None)
+    if action_error is not None:
+        common.show_input_error(action_error)
+    store_error = st.session_state.pop("tutor_action_store_error", None)
+    if store_error is not None:
+        common.show_store_error(store_error)
+    for action in sorted(
+        (a for a in snapshot.actions if a.group_id == group_id),
+        key=lambda a: (a.priority, a.created_at),
+    ):
+        st.markdown(
+            f"- **P{action.priority}** · {escape_markdown(action.what)} — "
+            f"{item_titles.get(action.item_id, action.item_id)}"
+            + (f" · {escape_markdown(action.owner)}" if action.owner else "")
+            + (f" · {action.due}" if action.due else "")
+        )

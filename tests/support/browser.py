@@ -69,3 +69,9 @@ def save_screenshot(page, name: str) -> None:
     if target:
         Path(target).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(target) / name))
+
+
+def scroll_to_top_of(page, text: str) -> None:
+    """Scroll the main area so the element showing ``text`` is at the top of the screen."""
+    page.get_by_text(text).first.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(400)
