@@ -866,3 +866,15 @@ def test_shipped_japanese_has_no_folded_line_spaces() -> None:
             texts += [criterion.ja for criterion in item.criteria.values()]
     offending = [text for text in texts if pattern.search(text)]
     assert offending == []
+
+
+def test_validator_rejects_folded_japanese(tmp_path) -> None:
+    from workshop.content import validate_paths
+
+    ui = tmp_path / "ui" / "area.yaml"
+    ui.parent.mkdir()
+    ui.write_text('greeting:\n  en: "Hello"\n  ja: >-\n    こんにちは、\n    世界\n', encoding="utf-8")
+    problems = validate_paths([ui])
+    assert len(problems) == 1
+    assert "space between Japanese characters" in problems[0].message
+    assert problems[0].path.endswith("area.yaml")

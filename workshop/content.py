@@ -60,6 +60,10 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SEGMENT_ID = re.compile(r"^[a-z0-9_-]+$")
 _UI_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _TOP = "top level"
+# A space between two Japanese characters: almost always a line break that YAML folded.
+_FOLDED_JA = re.compile(
+    r"[\u3040-\u30ff\u3400-\u9fff、。「」（）] [\u3040-\u30ff\u3400-\u9fff、。「」（）]"
+)
 
 
 # --------------------------------------------------------------------------- problems
@@ -263,6 +267,16 @@ class _Reader:
                 ok = False
             elif not value[lang].strip():
                 self.add(where, _with_label(label, f"has an empty {lang} text"))
+                ok = False
+            elif lang == "ja" and _FOLDED_JA.search(value[lang]):
+                self.add(
+                    where,
+                    _with_label(
+                        label,
+                        "has a space between Japanese characters in the ja text; YAML `>` "
+                        "folding turns line breaks into spaces: write it on one quoted line",
+                    ),
+                )
                 ok = False
         for key in value:
             if key not in LANGUAGES:
