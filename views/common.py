@@ -226,7 +226,7 @@ def live_snapshot(workshop_id: str, max_age: float = 2.0) -> Snapshot:
     current = timesource.now()
     if memo and memo[0] == workshop_id and current - memo[1] < max_age:
         return memo[2]
-    snapshot = store().snapshot(workshop_id)
+    snapshot = snapshot_or_stop(workshop_id)  # an unknown workshop: a message, not a traceback
     st.session_state["_live_snapshot"] = (workshop_id, current, snapshot)
     return snapshot
 

@@ -10,6 +10,7 @@ from views import common
 from workshop.content_model import LANGUAGES
 from workshop.links import join_link, qr_png, results_link
 from workshop.models import Workshop
+from workshop.presentation import escape_markdown
 from workshop.store.base import StoreError
 from workshop.workshops import (
     InputError,
@@ -51,7 +52,7 @@ def _workshop_panel(workshop: Workshop) -> None:
     if not common.require_host(workshop, key=workshop.id):
         return
     snapshot = common.snapshot_or_stop(workshop.id)
-    st.subheader(workshop.title)
+    st.subheader(escape_markdown(workshop.title))
     actions = st.columns([1, 1, 1, 3])
     actions[0].page_link(
         "views/present.py",
@@ -93,9 +94,10 @@ def _workshop_panel(workshop: Workshop) -> None:
             text_column, qr_column = st.columns([5, 1])
             link = join_link(base, workshop, group)
             with text_column:
-                st.markdown(f"**{group.name}** · {group.system} · {_phase_label(group.phase)}")
+                name, system = escape_markdown(group.name), escape_markdown(group.system)
+                st.markdown(f"**{name}** · {system} · {_phase_label(group.phase)}")
                 if group.tutor:
-                    st.caption(f"{t('host.col_tutor')}: {group.tutor}")
+                    st.caption(f"{t('host.col_tutor')}: {escape_markdown(group.tutor)}")
                 st.markdown(f"{t('host.join_code')}: `{group.join_code}`")
                 st.code(link, language=None)
             with qr_column:
@@ -105,7 +107,7 @@ def _workshop_panel(workshop: Workshop) -> None:
         st.markdown(f"**{t('host.results_all')}**")
         st.code(results_link(base, workshop.results_token, workshop.language), language=None)
         for group in snapshot.groups:
-            st.markdown(f"**{group.name}**")
+            st.markdown(f"**{escape_markdown(group.name)}**")
             st.code(results_link(base, group.results_token, workshop.language), language=None)
 
     with st.expander(t("host.duplicate_heading")):
@@ -125,7 +127,9 @@ def _workshop_panel(workshop: Workshop) -> None:
                 else:
                     common.grant_host(copy.id)
                     _select(copy.id)
-                    st.session_state["host_flash"] = t("host.duplicated", title=copy.title)
+                    st.session_state["host_flash"] = t(
+                        "host.duplicated", title=escape_markdown(copy.title)
+                    )
                     st.rerun()
 
 
@@ -194,7 +198,7 @@ def _create_form() -> None:
     common.grant_host(workshop.id)
     _select(workshop.id)
     st.session_state["host_show_list"] = True
-    st.session_state["host_flash"] = t("host.created", title=workshop.title)
+    st.session_state["host_flash"] = t("host.created", title=escape_markdown(workshop.title))
     st.rerun()
 
 
@@ -222,7 +226,7 @@ with list_tab:
         with st.container(border=True):
             info, buttons = st.columns([5, 1])
             archived = f" · _{t('host.archived_badge')}_" if workshop.archived else ""
-            info.markdown(f"**{workshop.title}**{archived}")
+            info.markdown(f"**{escape_markdown(workshop.title)}**{archived}")
             info.caption(
                 t(
                     "host.workshop_line",

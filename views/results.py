@@ -117,7 +117,13 @@ if group_id:
     group = snapshot.group(group_id)
     result = next(r for r in results if r.group.id == group_id)
     score = result.score
-    st.title(t("results.group_heading", group=escape_markdown(group.name), system=group.system))
+    st.title(
+        t(
+            "results.group_heading",
+            group=escape_markdown(group.name),
+            system=escape_markdown(group.system),
+        )
+    )
     st.caption(t(f"common.phase_{group.phase}"))
     first, second, third = st.columns(3)
     final = format_score(score.final)

@@ -106,8 +106,13 @@ queue: SaveQueue = st.session_state[queue_key]
 
 
 def _who() -> str:
-    name = (st.session_state.get("tutor_name") or group.tutor or "").strip()
-    return name[:MAX_NAME] or t("tutor.group") + " " + group.name
+    """Who saved: the name typed in the sidebar if it is acceptable, else the group's tutor."""
+    typed = st.session_state.get("tutor_name") or ""
+    try:
+        name = check_text(typed, "tutor", MAX_NAME)
+    except InputError:
+        name = ""
+    return name or group.tutor or f"{t('tutor.group')} {group.name}"
 
 
 def _flush() -> None:

@@ -117,12 +117,13 @@ else:
     prompt = prompts[index]
     with st.container(border=True):
         st.caption(t("wrapup.talk_position", index=index + 1, count=len(prompts)))
-        st.markdown(f"### {prompt.title}")
-        st.markdown(prompt.detail)
+        # Prompts name groups and tests: plain text, escaped like every user text.
+        st.markdown(f"### {escape_markdown(prompt.title)}")
+        st.markdown(escape_markdown(prompt.detail))
         if prompt.questions:
             st.markdown(f"**{t('wrapup.talk_questions')}**")
             for question in prompt.questions:
-                st.markdown(f"- {question}")
+                st.markdown(f"- {escape_markdown(question)}")
         back, forward, _ = st.columns([1, 1, 4])
         if back.button(t("wrapup.talk_previous"), disabled=index == 0, key="prompt_prev"):
             st.session_state[key] = index - 1

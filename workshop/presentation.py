@@ -28,15 +28,15 @@ def format_score(value: float | None) -> str:
     return _number(rounded) if rounded.is_integer() else f"{rounded:.2f}".rstrip("0").rstrip(".")
 
 
-_MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$")
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$&")
 
 
 def escape_markdown(text: str) -> str:
     """User text made inert for Markdown: every special character is backslash-escaped.
 
     Names and notes are shown with Markdown around them (bold titles, captions);
-    escaping keeps a name like ``**x**`` or ``[click](javascript:...)`` as the
-    literal text the person typed. HTML is never enabled for user text.
+    escaping keeps a name like ``**x**``, ``[click](javascript:...)`` or ``&lt;`` as
+    the literal text the person typed. HTML is never enabled for user text.
     """
     escaped = "".join(f"\\{char}" if char in _MARKDOWN_SPECIALS else char for char in text)
     return escaped.replace("\n", "  \n")

@@ -3,12 +3,18 @@
 Input is checked here, once, for every way in (host page, CLI, tests): a name
 that is too long is rejected with a message naming the field, never truncated
 silently. Texts are kept exactly as typed (HTML, formula prefixes, emoji): the
-pages escape them and the exports neutralise them.
+pages escape them and the exports neutralise them. The one exception is
+invisible control characters (NUL, BEL, ESC, ...): they cannot be stored
+everywhere (XML-based APIs and many databases refuse NUL), they corrupt
+terminals and CSV readers, and nobody types them on purpose, so text holding
+one is rejected with a message, never stripped silently. Tab, line feed and
+carriage return are ordinary text.
 """
 
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -48,8 +54,24 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+#: C0 control characters other than tab, line feed and carriage return, and DEL.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_controls(value: str, field: str) -> None:
+    """Reject text holding an invisible control character (see the module docstring).
+
+    Checked before stripping: ``str.strip`` removes some controls (``\x1c``-``\x1f``)
+    at the ends, which would be a silent change.
+    """
+    match = CONTROL_CHARS.search(value or "")
+    if match:
+        raise InputError("control_chars", field=field, char=f"U+{ord(match.group()):04X}")
+
+
 def check_text(value: str, field: str, limit: int, *, required: bool = False) -> str:
-    """Strip surrounding blanks; reject empty required fields and overlong text."""
+    """Strip surrounding blanks; reject control characters, empty required fields, overlong text."""
+    check_controls(value, field)
     text = (value or "").strip()
     if required and not text:
         raise InputError("required", field=field)
@@ -60,6 +82,7 @@ def check_text(value: str, field: str, limit: int, *, required: bool = False) ->
 
 def check_note(note: str) -> str:
     """Notes keep their inner formatting; only the length is limited (Sheets cells hold 50k)."""
+    check_controls(note, "note")
     if len(note or "") > MAX_NOTE:
         raise InputError("too_long", field="note", limit=MAX_NOTE, length=len(note))
     return note or ""
@@ -211,11 +234,18 @@ def parse_group_lines(text: str) -> list[GroupDraft]:
     unknown phase is an error naming the line, not a silent default.
     """
     drafts: list[GroupDraft] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only real line breaks end a line: str.splitlines() would also split at control
+    # characters (\x0b, \x1c, ...) and U+2028, silently cutting a name in two.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         separator = "\t" if "\t" in line else ";"
-        fields = [field.strip() for field in line.split(separator)]
+        raw = line.split(separator)
+        for name, text_field in zip(("group", "system", "", "tutor"), raw, strict=False):
+            if name:
+                check_controls(text_field, name)  # before strip() can drop one silently
+        fields = [field.strip() for field in raw]
         fields += [""] * (4 - len(fields))
         name, system, phase_text, tutor = fields[:4]
         if len(fields) > 4 and any(fields[4:]):
