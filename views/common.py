@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Sequence
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
@@ -75,9 +78,20 @@ def store() -> Store:
     return _store_cached(current, f"{current.store}:{current.db_path}:{current.spreadsheet}")
 
 
+_catalog_memo: tuple[float, Catalog] | None = None
+
+
 def catalog() -> Catalog:
-    """Rubrics, agendas and UI texts; cached by the loader and refreshed when files change."""
-    return load_catalog()
+    """Rubrics, agendas and UI texts, re-checked against the files at most once a second.
+
+    A page looks up hundreds of texts per run; asking the loader each time would
+    stat every content file each time (a measurable share of a render).
+    """
+    global _catalog_memo
+    moment = time.monotonic()
+    if _catalog_memo is None or moment - _catalog_memo[0] > 1.0:
+        _catalog_memo = (moment, load_catalog())
+    return _catalog_memo[1]
 
 
 def lang() -> str:
@@ -291,3 +305,38 @@ def comparison_frame(rubric: Rubric, results: Sequence[GroupResult], highlight: 
             }
         )
     return pd.DataFrame(rows)
+
+
+_chart_specs: OrderedDict[tuple, dict] = OrderedDict()
+_chart_lock = threading.Lock()
+MAX_CACHED_CHARTS = 128
+
+
+def answers_fingerprint(snapshot: Snapshot) -> int:
+    """Changes whenever any group's answers change: the key of cached charts."""
+    return hash(
+        tuple(
+            (group_id, item_id, answer.value)
+            for group_id, answers in sorted(snapshot.answers.items())
+            for item_id, answer in sorted(answers.items())
+        )
+    )
+
+
+def show_chart(key: tuple, build: Callable[[], Any], *, stretch: bool = True) -> None:
+    """Render an Altair chart from a spec cached per process under ``key``.
+
+    Building and validating a chart costs tens of milliseconds; every viewer of
+    the same data at the same moment gets the same spec, so it is built once.
+    """
+    with _chart_lock:
+        spec = _chart_specs.get(key)
+        if spec is not None:
+            _chart_specs.move_to_end(key)
+    if spec is None:
+        spec = build().to_dict(validate=False)
+        with _chart_lock:
+            _chart_specs[key] = spec
+            while len(_chart_specs) > MAX_CACHED_CHARTS:
+                _chart_specs.popitem(last=False)
+    st.vega_lite_chart(spec=spec, width="stretch" if stretch else "content")

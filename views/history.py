@@ -40,6 +40,7 @@ except StoreError as error:
     common.show_store_error(error)
     st.stop()
 history = build_history(content.rubrics, snapshots, targets)
+data_key = hash(tuple(common.answers_fingerprint(snapshot) for snapshot in snapshots))
 for skipped in history.skipped:
     key = f"history.skipped_{skipped.reason}"
     st.caption(t(key, title=escape_markdown(skipped.title), date=skipped.date))
@@ -103,10 +104,12 @@ if picked is not None:
         f"{t(f'common.phase_{latest.phase}')} · "
         + (t("history.target", band=target) if target else t("history.no_target"))
     )
-    system_chart = charts.system_history_chart(
-        system_frame(history, chosen, lang, translator), thresholds, lang
+    common.show_chart(
+        ("history-system", data_key, lang, chosen),
+        lambda: charts.system_history_chart(
+            system_frame(history, chosen, lang, translator), thresholds, lang
+        ),
     )
-    st.altair_chart(system_chart, width="stretch")
 
 # ---- organisation
 st.subheader(t("history.org_heading"))
@@ -115,21 +118,26 @@ st.markdown(f"**{t('history.distribution_heading')}**")
 distribution = charts.org_distribution_chart(org_finals_frame(history), lang, thresholds=thresholds)
 st.altair_chart(distribution, width="stretch")
 st.markdown(f"**{t('history.means_heading')}**")
-means = charts.org_section_means_chart(
-    org_means_frame(history, lang, translator), lang, thresholds=thresholds
-)
-st.altair_chart(means)
+
+
+def means():
+    return charts.org_section_means_chart(
+        org_means_frame(history, lang, translator), lang, thresholds=thresholds
+    )
+
+
+common.show_chart(("history-means", data_key, lang), means, stretch=False)
 png, svg = st.columns([1, 5])
 png.download_button(
     t("history.export_png"),
-    lambda: charts.chart_png(means),
+    lambda: charts.chart_png(means()),
     file_name="section-means.png",
     mime="image/png",
     on_click="ignore",
 )
 svg.download_button(
     t("history.export_svg"),
-    lambda: charts.chart_svg(means),
+    lambda: charts.chart_svg(means()),
     file_name="section-means.svg",
     mime="image/svg+xml",
     on_click="ignore",

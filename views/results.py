@@ -76,7 +76,7 @@ def _downloads(scope: Snapshot, chart, label: str) -> None:
     first, second, third, fourth = st.columns(4)
     first.download_button(
         t("reports.download_tidy_csv"),
-        tidy_csv(rubric, scope, lang),
+        lambda: tidy_csv(rubric, scope, lang),
         file_name=export_filename(workshop, f"{label}-answers", "csv"),
         mime="text/csv",
         on_click="ignore",
@@ -92,7 +92,7 @@ def _downloads(scope: Snapshot, chart, label: str) -> None:
     )
     third.download_button(
         t("results.chart_png"),
-        lambda: charts.chart_png(chart),
+        lambda: charts.chart_png(chart()),
         file_name=export_filename(workshop, f"{label}-chart", "png"),
         mime="image/png",
         on_click="ignore",
@@ -100,7 +100,7 @@ def _downloads(scope: Snapshot, chart, label: str) -> None:
     )
     fourth.download_button(
         t("results.chart_svg"),
-        lambda: charts.chart_svg(chart),
+        lambda: charts.chart_svg(chart()),
         file_name=export_filename(workshop, f"{label}-chart", "svg"),
         mime="image/svg+xml",
         on_click="ignore",
@@ -109,9 +109,18 @@ def _downloads(scope: Snapshot, chart, label: str) -> None:
 
 
 st.caption(f"{t('results.read_only')} · {escape_markdown(workshop.title)} · {workshop.date}")
-bars = charts.section_bars(
-    section_scores_frame(rubric, results, lang), band_thresholds(rubric), lang
-)
+fingerprint = common.answers_fingerprint(snapshot)
+
+
+def bars():
+    return charts.section_bars(
+        section_scores_frame(rubric, results, lang), band_thresholds(rubric), lang
+    )
+
+
+def show_bars() -> None:
+    common.show_chart(("results-bars", workshop.id, lang, fingerprint), bars)
+
 
 if group_id:
     group = snapshot.group(group_id)
@@ -164,7 +173,7 @@ if group_id:
         hide_index=True,
         width="stretch",
     )
-    st.altair_chart(bars, width="stretch")
+    show_bars()
 
     st.subheader(t("results.actions_heading"))
     actions = sorted_actions(snapshot, group_id)
@@ -196,14 +205,15 @@ else:
     st.title(escape_markdown(workshop.title))
     st.subheader(t("results.all_groups"))
     st.dataframe(common.comparison_frame(rubric, results), hide_index=True, width="stretch")
-    st.altair_chart(bars, width="stretch")
-    st.altair_chart(
-        charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang), width="stretch"
+    show_bars()
+    common.show_chart(
+        ("results-heatmap", workshop.id, lang, fingerprint),
+        lambda: charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang),
     )
     st.subheader(t("results.workshop_actions_heading"))
     st.download_button(
         t("reports.download_actions_csv"),
-        actions_csv(rubric, snapshot, lang),
+        lambda: actions_csv(rubric, snapshot, lang),
         file_name=export_filename(workshop, "actions", "csv"),
         mime="text/csv",
         on_click="ignore",

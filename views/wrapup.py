@@ -92,19 +92,25 @@ st.subheader(t("wrapup.charts"))
 bars_tab, heat_tab, profile_tab = st.tabs(
     [t("wrapup.chart_sections"), t("wrapup.chart_heatmap"), t("wrapup.chart_profile")]
 )
+fingerprint = common.answers_fingerprint(snapshot)
 with bars_tab:
-    st.altair_chart(
-        charts.section_bars(
+    common.show_chart(
+        ("wrapup-bars", workshop.id, lang, fingerprint),
+        lambda: charts.section_bars(
             section_scores_frame(rubric, results, lang), band_thresholds(rubric), lang
         ),
-        width="stretch",
     )
 with heat_tab:
-    st.altair_chart(
-        charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang), width="stretch"
+    common.show_chart(
+        ("wrapup-heatmap", workshop.id, lang, fingerprint),
+        lambda: charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang),
     )
 with profile_tab:
-    st.altair_chart(charts.profile_chart(profile_frame(rubric, results, lang), lang))
+    common.show_chart(
+        ("wrapup-profile", workshop.id, lang, fingerprint),
+        lambda: charts.profile_chart(profile_frame(rubric, results, lang), lang),
+        stretch=False,
+    )
 
 # ---- prompts, one at a time
 st.subheader(t("wrapup.talk_heading"))
@@ -208,28 +214,28 @@ st.subheader(t("wrapup.exports"))
 columns = st.columns(4)
 columns[0].download_button(
     t("reports.download_tidy_csv"),
-    tidy_csv(rubric, snapshot, lang),
+    lambda: tidy_csv(rubric, snapshot, lang),
     file_name=export_filename(workshop, "answers", "csv"),
     mime="text/csv",
     on_click="ignore",
 )
 columns[1].download_button(
     t("reports.download_report"),
-    markdown_report(rubric, snapshot, lang, t=translator),
+    lambda: markdown_report(rubric, snapshot, lang, t=translator),
     file_name=export_filename(workshop, "report", "md"),
     mime="text/markdown",
     on_click="ignore",
 )
 columns[2].download_button(
     t("reports.download_actions_csv"),
-    actions_csv(rubric, snapshot, lang),
+    lambda: actions_csv(rubric, snapshot, lang),
     file_name=export_filename(workshop, "actions", "csv"),
     mime="text/csv",
     on_click="ignore",
 )
 columns[3].download_button(
     t("reports.download_tickets"),
-    actions_markdown(rubric, snapshot, lang, t=translator),
+    lambda: actions_markdown(rubric, snapshot, lang, t=translator),
     file_name=export_filename(workshop, "tickets", "md"),
     mime="text/markdown",
     on_click="ignore",

@@ -130,22 +130,22 @@ def chart_labels(lang: str, labels: Mapping[str, str] | None = None) -> dict[str
 
 
 def _readable(chart: Any) -> Any:
-    """Large fonts for a shared screen; applied once, at the top level."""
-    return (
-        chart.configure_axis(
+    """Large fonts for a shared screen; applied once, at the top level, in one copy."""
+    return chart.configure(
+        axis=alt.AxisConfig(
             labelFontSize=LABEL_FONT_SIZE,
             titleFontSize=TITLE_FONT_SIZE,
             labelLimit=320,
             titlePadding=10,
-        )
-        .configure_legend(
+        ),
+        legend=alt.LegendConfig(
             labelFontSize=LABEL_FONT_SIZE,
             titleFontSize=TITLE_FONT_SIZE,
             symbolSize=220,
             labelLimit=320,
-        )
-        .configure_header(labelFontSize=HEADER_FONT_SIZE, titleFontSize=HEADER_FONT_SIZE)
-        .configure_title(fontSize=TITLE_FONT_SIZE + 2)
+        ),
+        header=alt.HeaderConfig(labelFontSize=HEADER_FONT_SIZE, titleFontSize=HEADER_FONT_SIZE),
+        title=alt.TitleConfig(fontSize=TITLE_FONT_SIZE + 2),
     )
 
 

@@ -21,6 +21,7 @@ share exactly one implementation.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -194,6 +195,20 @@ def parse_answer(
     (not text) are accepted too, as their decimal representation.
     """
     raw = "" if text is None else text if isinstance(text, str) else str(text)
+    outcome = _parse_cached(raw, tuple(levels), na_allowed)
+    if isinstance(outcome, ParsedAnswer):
+        return outcome
+    code, extra = outcome
+    raise _make_error(code, item_id, raw, **dict(extra))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(
+    raw: str, levels: tuple[float, ...], na_allowed: bool
+) -> ParsedAnswer | tuple[str, tuple[tuple[str, str], ...]]:
+    """The parse of one text, memoised: a wrap-up or history parses the same few texts
+    ("0", "0.5", "1", "N/A") thousands of times. Errors come back as data so the caller
+    can name the item."""
     normal = unicodedata.normalize("NFKC", raw).strip()
     if not normal:
         return UNANSWERED
@@ -203,7 +218,7 @@ def parse_answer(
         token = "-"
     if token in _NA_TOKENS:
         if not na_allowed:
-            raise _make_error("na_not_allowed", item_id, raw)
+            return ("na_not_allowed", ())
         return NOT_APPLICABLE
 
     number = normal
@@ -215,12 +230,9 @@ def parse_answer(
             if math.isclose(value, level, rel_tol=0.0, abs_tol=_LEVEL_TOLERANCE):
                 return ParsedAnswer("value", float(level))
 
-    raise _make_error(
+    return (
         "invalid",
-        item_id,
-        raw,
-        levels=_levels_text(levels),
-        na_allowed="yes" if na_allowed else "no",
+        (("levels", _levels_text(levels)), ("na_allowed", "yes" if na_allowed else "no")),
     )
 
 
