@@ -873,7 +873,9 @@ def test_validator_rejects_folded_japanese(tmp_path) -> None:
 
     ui = tmp_path / "ui" / "area.yaml"
     ui.parent.mkdir()
-    ui.write_text('greeting:\n  en: "Hello"\n  ja: >-\n    こんにちは、\n    世界\n', encoding="utf-8")
+    ui.write_text(
+        'greeting:\n  en: "Hello"\n  ja: >-\n    こんにちは、\n    世界\n', encoding="utf-8"
+    )
     problems = validate_paths([ui])
     assert len(problems) == 1
     assert "space between Japanese characters" in problems[0].message

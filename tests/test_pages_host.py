@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from tests.support.apptest import PASSCODE, PageEnv, texts
 
-GROUPS = "Team A; Search ranking; production; Aiko\nTeam B; Fraud; validation; Ben\nTeam C; Photos; poc"
+GROUPS = (
+    "Team A; Search ranking; production; Aiko\nTeam B; Fraud; validation; Ben\nTeam C; Photos; poc"
+)
 
 
-def _create(page_env: PageEnv, *, title: str = "November round", groups: str = GROUPS,
-            passcode: str = PASSCODE):
+def _create(
+    page_env: PageEnv,
+    *,
+    title: str = "November round",
+    groups: str = GROUPS,
+    passcode: str = PASSCODE,
+):
     at = page_env.app("views/host.py")
     at.text_input[0].input(title)
     at.text_input[1].input(passcode)

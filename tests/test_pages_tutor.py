@@ -77,7 +77,7 @@ def test_a_wrong_code_cannot_write_and_says_so(page_env: PageEnv) -> None:
 
 
 def test_join_by_picking_the_group_and_typing_the_code(page_env: PageEnv) -> None:
-    workshop, groups = page_env.make_workshop()
+    _workshop, groups = page_env.make_workshop()
     at = page_env.app("views/tutor.py")
     at.selectbox[1].select(groups[2].id)
     at.text_input[0].input(groups[2].join_code.lower())

@@ -76,6 +76,7 @@ def test_wrapup_steps_through_computed_prompts(page_env: PageEnv) -> None:
 def test_action_items_are_recorded_listed_and_deleted(page_env: PageEnv) -> None:
     workshop, groups = _scored_workshop(page_env)
     at = _wrapup(page_env, workshop.id)
+
     def widget(kind: str, label: str):
         return next(w for w in getattr(at, kind) if w.label == label)
 

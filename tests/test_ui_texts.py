@@ -13,7 +13,7 @@ PREFIX = re.compile(r"""\bt\(\s*f["']([a-z_]+\.[a-z0-9_]*)\{""")
 
 
 def _sources() -> list[Path]:
-    return sorted((ROOT / "views").glob("*.py")) + [ROOT / "app.py"]
+    return [*sorted((ROOT / "views").glob("*.py")), ROOT / "app.py"]
 
 
 def test_every_literal_key_used_by_a_view_exists() -> None:

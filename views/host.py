@@ -29,7 +29,7 @@ content = common.catalog()
 st.title(t("host.title"))
 st.caption(t("host.intro"))
 if store.backend == "sheets":
-    st.markdown(f"{t('host.backend_sheets')} · [{t('host.open_sheet')}]({settings.spreadsheet})")
+    st.markdown(f"{t('host.backend_sheets')} · [{t('host.open_sheet')}]({store.url})")
 else:
     st.caption(t("host.backend_local"))
 

@@ -271,11 +271,35 @@ def load_rubric(rubric_id: str) -> Rubric:
         raise ScoreInputError("rubric_error", rubric=rubric_id, reason=str(error)) from error
 
 
+def _rows_from_sheet(args: argparse.Namespace) -> tuple[str, list[AnswerRow]]:
+    """The group's rows straight from the Google Sheet (same scoring as a CSV)."""
+    from workshop.commands.sheets import rows_from_sheet
+
+    return rows_from_sheet(args.sheet, args.group, args.workshop or None)
+
+
 def _main(args: argparse.Namespace) -> int:
     lang = args.lang
+    if bool(args.sheet) == bool(args.file):
+        print("give either FILE.csv or --sheet URL_OR_KEY --group NAME", file=sys.stderr)
+        return EXIT_INVALID
+    if args.sheet and not args.group:
+        print("--sheet needs --group NAME (the group's name in the sheet)", file=sys.stderr)
+        return EXIT_INVALID
     try:
-        rows = read_csv_rows(args.file)
-        rubric = load_rubric(args.rubric)
+        if args.sheet:
+            from workshop.config import SettingsError
+            from workshop.store.base import StoreError
+
+            try:
+                rubric_id, rows = _rows_from_sheet(args)
+            except (StoreError, SettingsError) as error:
+                print(str(error), file=sys.stderr)
+                return EXIT_INVALID
+            rubric = load_rubric(args.rubric or rubric_id)
+        else:
+            rows = read_csv_rows(args.file)
+            rubric = load_rubric(args.rubric or DEFAULT_RUBRIC)
     except ScoreInputError as error:
         print(error.text.get(lang), file=sys.stderr)
         return EXIT_INVALID
@@ -287,8 +311,19 @@ def _main(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser("score", help=_T["help"].en, description=_T["help"].en)
-    parser.add_argument("file", metavar="FILE.csv", help="answers CSV; '-' reads standard input")
-    parser.add_argument("--rubric", default=DEFAULT_RUBRIC, help="rubric id (default: %(default)s)")
+    parser.add_argument(
+        "file", nargs="?", metavar="FILE.csv", help="answers CSV; '-' reads standard input"
+    )
+    parser.add_argument(
+        "--sheet", metavar="URL_OR_KEY", help="read the answers from this Google Sheet instead"
+    )
+    parser.add_argument("--group", metavar="NAME", help="with --sheet: the group's name")
+    parser.add_argument("--workshop", metavar="ID", help="with --sheet: the workshop id")
+    parser.add_argument(
+        "--rubric",
+        default="",
+        help=f"rubric id (default: the sheet's, or {DEFAULT_RUBRIC} for a CSV)",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
         "--fail-under", type=float, default=None, metavar="X", help="exit 2 if the final score < X"

@@ -133,8 +133,8 @@ class Store(ABC):
         """Several workshops at once (history across rounds)."""
         return [self.snapshot(workshop_id) for workshop_id in workshop_ids]
 
-    def invalidate(self) -> None:
+    def invalidate(self) -> None:  # noqa: B027 (optional hook: no cache, nothing to drop)
         """Drop any cached reads (used after out-of-band edits and by tests)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (optional hook: nothing to release)
         """Release connections."""

@@ -1,0 +1,338 @@
+"""Google Sheets API requests per minute during a simulated 60-minute workshop.
+
+One service account shares about 60 requests a minute, so the Sheets store
+must keep a live workshop well below that however many people watch. This
+replays a whole workshop in accelerated time against the local fake Sheets
+server (real gspread and google-auth, only the transport redirected) with a
+simulated clock driving the store's cache and the fake's request log, so an
+hour takes a few seconds:
+
+* G groups: during each 10-minute section their tutor saves the 7 items one by
+  one (one save per click, as the tutor page does), edits some notes, and
+  revises a few answers during the wrap-up; each group adds action items.
+* V viewers (host screen, tutors' and participants' pages) refresh every 2-5 s;
+  every refresh is a ``snapshot()`` through the shared per-process cache.
+* The host starts, pauses and advances the agenda clock.
+
+Printed side by side for G=6/V=20 and G=12/V=60: this app's pattern (shared
+read, write-through cache, request budget), the spec's first idea of clearing
+the cache after every write, and the naive pattern (every refresh re-reads
+every group worksheet, no cache; modelled from the same events, not sent).
+Target: peak <= 30 requests/minute at G=12/V=60, and no growth with V.
+
+Run: ``python benchmarks/sheets_quota.py [--compare-clear]`` (exit 1 if the
+target is missed). The fake spends ~15 ms per write copying the spreadsheet,
+so runs go in parallel processes; the whole benchmark takes about 20-30 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.support.fake_sheets import FakeSheetsServer, peak_in_window  # noqa: E402
+from workshop.models import ActionItem, AnswerChange, ClockState, Group, Workshop  # noqa: E402
+from workshop.sheets_client import RetryPolicy  # noqa: E402
+from workshop.store.sheets import SheetsStore, clear_shared_books  # noqa: E402
+
+MINUTES = 60
+SECTIONS = (("data", 5), ("model", 15), ("infra", 25), ("monitor", 35))  # start minute
+SECTION_MINUTES = 10
+WRAPUP = (45, 60)
+SEGMENT_STARTS = (0, 5, 15, 25, 35, 45)
+CACHE_SECONDS = 4.0
+TARGET_PEAK = 30
+SEED = 20261123
+NOTE_SHARE = 0.25  # items whose note is typed in a separate save, later
+LEVELS = ("0", "0.5", "1", "0.5", "1", "N/A")
+
+
+class SimClock:
+    """Simulated monotonic seconds; retries "sleep" by moving it forward."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass(order=True)
+class Event:
+    t: float
+    order: int
+    kind: str = field(compare=False)  # "view", "save", "clock", "action"
+    who: int = field(compare=False, default=0)
+    payload: tuple = field(compare=False, default=())
+
+
+def plan_events(groups: int, viewers: int, seed: int = SEED) -> list[Event]:
+    """Everything that happens during the hour, in time order (deterministic per seed)."""
+    rng = random.Random(seed)
+    events: list[Event] = []
+
+    def add(t: float, kind: str, who: int = 0, payload: tuple = ()) -> None:
+        events.append(Event(t, len(events), kind, who, payload))
+
+    for viewer in range(viewers):
+        t = rng.uniform(0, 5)
+        while t < MINUTES * 60:
+            add(t, "view", viewer)
+            t += rng.uniform(2, 5)
+    for g in range(groups):
+        for section, start_minute in SECTIONS:
+            start = start_minute * 60
+            times = sorted(
+                rng.uniform(start + 30, start + SECTION_MINUTES * 60 - 30) for _ in range(7)
+            )
+            for n, t in enumerate(times, start=1):
+                item = f"{section}-{n}"
+                value = rng.choice(LEVELS)
+                add(t, "save", g, (item, value, ""))
+                if rng.random() < NOTE_SHARE:  # a note typed a little later
+                    note_at = min(t + rng.uniform(20, 120), start + SECTION_MINUTES * 60)
+                    add(note_at, "save", g, (item, value, f"evidence for {item}"))
+        for _ in range(3):  # answers revised during the discussion
+            section, _start = rng.choice(SECTIONS)
+            item = f"{section}-{rng.randint(1, 7)}"
+            add(rng.uniform(47 * 60, 55 * 60), "save", g, (item, rng.choice(LEVELS), "revised"))
+        for n in range(2):
+            add(rng.uniform(50 * 60, 58 * 60), "action", g, (n,))
+    for index, minute in enumerate(SEGMENT_STARTS):
+        add(minute * 60 + 1, "clock", 0, (index, "running"))
+    add(30 * 60, "clock", 0, (3, "paused"))  # a short pause mid-infra
+    add(31 * 60, "clock", 0, (3, "running"))
+    add(MINUTES * 60 - 1, "clock", 0, (5, "finished"))
+    events.sort()
+    return events
+
+
+@dataclass
+class Result:
+    label: str
+    pattern: str
+    peak: int
+    mean: float
+    peak_reads: int
+    peak_writes: int
+    total: int
+    quota_errors: int
+    seconds: float = 0.0
+    mean_reads: float = 0.0
+    mean_writes: float = 0.0
+    sent: bool = True  # False for the modelled naive pattern
+
+
+def _groups(workshop_id: str, count: int) -> list[Group]:
+    return [
+        Group(
+            id=f"g{n}",
+            workshop_id=workshop_id,
+            name=f"Team {n + 1}",
+            system=f"System {n + 1}",
+            phase="production",
+            tutor=f"Tutor {n + 1}",
+            join_code=f"CODE{n:02d}",
+            results_token=f"tok-g{n}",
+            position=n,
+        )
+        for n in range(count)
+    ]
+
+
+def run_app(groups: int, viewers: int, *, write_through: bool = True, **options: object) -> Result:
+    """Replay the hour against the fake with the real store; count what the fake saw."""
+    clear_shared_books()
+    sim = SimClock()
+    events = plan_events(groups, viewers)
+    started = time.perf_counter()
+    with FakeSheetsServer(quota_per_minute=60, clock=sim) as fake:
+        key = fake.create_spreadsheet("Workshop")
+        info = fake.service_account_info()
+
+        def session() -> SheetsStore:
+            # Every browser session has its own handle; they share the process cache.
+            return SheetsStore(
+                key,
+                info,
+                endpoint=fake.base_url,
+                cache_seconds=CACHE_SECONDS,
+                clock=sim,
+                retry=RetryPolicy(sleep=sim.advance),
+                write_through=write_through,
+                **options,  # type: ignore[arg-type]
+            )
+
+        host = session()
+        tutors = [session() for _ in range(groups)]
+        pages = [session() for _ in range(viewers)]
+        workshop = Workshop(
+            "w1", "Benchmark", "2026-11-23", "en", "ml-test-score", "standard-60", "", "tok"
+        )
+        host.create_workshop(workshop, _groups("w1", groups))
+        host.snapshot("w1")
+        sim.advance(120)  # preparation happened well before the start
+        fake.reset_log()
+        sim.now = 0.0
+        host.invalidate()
+
+        handlers: dict[str, Callable[[Event], None]] = {
+            "view": lambda e: pages[e.who].snapshot("w1"),
+            "save": lambda e: tutors[e.who].save_answers(
+                "w1",
+                f"g{e.who}",
+                [AnswerChange(*e.payload)],
+                updated_by=f"Tutor {e.who + 1}",
+                updated_at=f"2026-11-23T10:{int(e.t // 60):02d}:00+00:00",
+            ),
+            "clock": lambda e: host.set_clock(
+                "w1",
+                ClockState(
+                    segment=e.payload[0], status=e.payload[1], started_at=e.t, updated_at=e.t
+                ),
+            ),
+            "action": lambda e: tutors[e.who].add_action(
+                ActionItem(f"a{e.who}-{e.payload[0]}", "w1", f"g{e.who}", "data-1", "Next step")
+            ),
+        }
+        for event in events:
+            sim.now = max(sim.now, event.t)
+            handlers[event.kind](event)
+        log = [r for r in fake.requests_log() if r.kind != "token"]
+    elapsed = time.perf_counter() - started
+    pattern = "shared read, write-through" if write_through else "clear cache after write"
+    return _summarise(f"G={groups}, V={viewers}", pattern, log, elapsed)
+
+
+def _summarise(label: str, pattern: str, log: list, elapsed: float) -> Result:
+    times = [r.t for r in log]
+    reads = [r.t for r in log if r.kind in ("read", "meta")]
+    writes = [r.t for r in log if r.kind == "write"]
+    return Result(
+        label=label,
+        pattern=pattern,
+        peak=peak_in_window(times),
+        mean=len(times) / MINUTES,
+        peak_reads=peak_in_window(reads),
+        peak_writes=peak_in_window(writes),
+        total=len(times),
+        quota_errors=sum(1 for r in log if r.status == 429),
+        seconds=elapsed,
+        mean_reads=len(reads) / MINUTES,
+        mean_writes=len(writes) / MINUTES,
+        sent=not pattern.startswith("naive"),
+    )
+
+
+@dataclass
+class _Stamp:
+    t: float
+    kind: str
+    status: int = 0  # never sent, so never refused
+
+
+def model_naive(groups: int, viewers: int) -> Result:
+    """Every refresh reads Settings and each group worksheet, uncached; writes as above."""
+    log: list[_Stamp] = []
+    for event in plan_events(groups, viewers):
+        if event.kind == "view":
+            log.extend(_Stamp(event.t, "read") for _ in range(groups + 1))
+        elif event.kind == "action":
+            log.extend((_Stamp(event.t, "read"), _Stamp(event.t, "write")))
+        else:
+            log.append(_Stamp(event.t, "write"))
+    return _summarise(f"G={groups}, V={viewers}", "naive, no cache (modelled)", log, 0.0)
+
+
+def print_table(results: list[Result]) -> None:
+    header = (
+        f"{'scenario':<14} {'pattern':<28} {'peak/min':>8} {'mean/min':>8} "
+        f"{'reads pk':>8} {'reads/min':>9} {'writes pk':>9} {'writes/min':>10} {'429s':>5}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        print(
+            f"{r.label:<14} {r.pattern:<28} {r.peak:>8} {r.mean:>8.1f} "
+            f"{r.peak_reads:>8} {r.mean_reads:>9.1f} {r.peak_writes:>9} {r.mean_writes:>10.1f} "
+            f"{r.quota_errors if r.sent else '-':>5}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--compare-clear",
+        action="store_true",
+        help="also run the 'clear the cache after every write' variant (about 30 s more)",
+    )
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    runs: dict[str, tuple[Callable[..., Result], tuple, dict]] = {
+        "small": (run_app, (6, 20), {}),
+        "big": (run_app, (12, 60), {}),
+        "more_viewers": (run_app, (6, 60), {}),
+    }
+    if args.compare_clear:
+        runs["small_clear"] = (run_app, (6, 20), {"write_through": False})
+        runs["big_clear"] = (run_app, (12, 60), {"write_through": False})
+    # The runs are independent: use the machine's cores (each run is one process).
+    with ProcessPoolExecutor(max_workers=min(len(runs), os.cpu_count() or 1)) as pool:
+        futures = {
+            name: pool.submit(fn, *fn_args, **kw) for name, (fn, fn_args, kw) in runs.items()
+        }
+        done = {name: future.result() for name, future in futures.items()}
+
+    results: list[Result] = []
+    for size in ("small", "big"):
+        results.append(done[size])
+        if f"{size}_clear" in done:
+            results.append(done[f"{size}_clear"])
+        groups, viewers = runs[size][1]
+        results.append(model_naive(groups, viewers))
+
+    print(
+        f"Sheets API requests per minute in a simulated {MINUTES}-minute workshop "
+        f"(sliding 60 s windows; cache {CACHE_SECONDS:g} s; fake quota 60/min)\n"
+    )
+    print_table(results)
+    print(
+        "\nnaive = every page refresh reads Settings and each group worksheet, no cache; "
+        "counted from the same events, not sent."
+    )
+    small, big, more = done["small"], done["big"], done["more_viewers"]
+    growth = more.total - small.total
+    print(
+        f"Viewers: G=6 with V=20 -> {small.total} requests in the hour, with V=60 -> "
+        f"{more.total} ({growth:+d}): reads follow the clock, not the number of viewers."
+    )
+    ok_peak = big.peak <= TARGET_PEAK
+    ok_growth = growth <= max(10, math.ceil(0.05 * small.total))
+    print(
+        f"Target: peak <= {TARGET_PEAK}/min at G=12, V=60: {big.peak} -> "
+        f"{'PASS' if ok_peak else 'FAIL'}; no growth with V: {'PASS' if ok_growth else 'FAIL'}"
+    )
+    print(
+        f"({len(runs)} simulated hours in {time.perf_counter() - started:.1f} s real time; "
+        f"slowest run {max(r.seconds for r in done.values()):.1f} s)"
+    )
+    return 0 if ok_peak and ok_growth else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
