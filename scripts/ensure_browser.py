@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.support.browser import find_chromium  # noqa: E402
+from tests.support.browser import find_chromium
 
 
 def main() -> int:
