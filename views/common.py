@@ -340,3 +340,40 @@ def show_chart(key: tuple, build: Callable[[], Any], *, stretch: bool = True) ->
             while len(_chart_specs) > MAX_CACHED_CHARTS:
                 _chart_specs.popitem(last=False)
     st.vega_lite_chart(spec=spec, width="stretch" if stretch else "content")
+
+
+def workshop_from_query(*, link_to_host: bool = False) -> str:
+    """The workshop of ``?w=``, or a picker of the open workshops (kept in the URL)."""
+    workshop_id = st.query_params.get("w", "")
+    if workshop_id:
+        return workshop_id
+    try:
+        workshops = store().list_workshops()
+    except StoreError as error:
+        show_store_error(error)
+        st.stop()
+    if not workshops:
+        st.info(t("present.no_workshop"))
+        if link_to_host:
+            st.page_link("views/host.py", label=t("host.title"), icon=":material/settings:")
+        st.stop()
+    workshop_id = st.selectbox(
+        t("present.choose_workshop"),
+        [w.id for w in workshops],
+        format_func={w.id: f"{w.title} ({w.date})" for w in workshops}.get,
+    )
+    st.query_params["w"] = workshop_id
+    return workshop_id
+
+
+def download_buttons(buttons: Sequence[tuple[str, Callable[[], Any], str, str]]) -> None:
+    """A row of download buttons: (label, data builder, file name, MIME type) each.
+
+    The data is built only when a button is pressed, not on every rerun.
+    """
+    for column, (label, build, file_name, mime) in zip(
+        st.columns(len(buttons)), buttons, strict=True
+    ):
+        column.download_button(
+            label, build, file_name=file_name, mime=mime, on_click="ignore", key=f"dl_{file_name}"
+        )

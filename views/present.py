@@ -26,19 +26,7 @@ store = common.store()
 content = common.catalog()
 common.page_css()
 
-workshop_id = st.query_params.get("w", "")
-if not workshop_id:
-    workshops = store.list_workshops()
-    if not workshops:
-        st.info(t("present.no_workshop"))
-        st.page_link("views/host.py", label=t("host.title"), icon=":material/settings:")
-        st.stop()
-    workshop_id = st.selectbox(
-        t("present.choose_workshop"),
-        [w.id for w in workshops],
-        format_func={w.id: f"{w.title} ({w.date})" for w in workshops}.get,
-    )
-    st.query_params["w"] = workshop_id
+workshop_id = common.workshop_from_query(link_to_host=True)
 
 snapshot = common.live_snapshot(workshop_id)
 workshop = snapshot.workshop

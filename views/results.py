@@ -73,38 +73,34 @@ def _only_group(full: Snapshot, group: Group) -> Snapshot:
 
 def _downloads(scope: Snapshot, chart, label: str) -> None:
     st.subheader(t("results.downloads"))
-    first, second, third, fourth = st.columns(4)
-    first.download_button(
-        t("reports.download_tidy_csv"),
-        lambda: tidy_csv(rubric, scope, lang),
-        file_name=export_filename(workshop, f"{label}-answers", "csv"),
-        mime="text/csv",
-        on_click="ignore",
-        key="dl_csv",
-    )
-    second.download_button(
-        t("reports.download_report"),
-        markdown_report(rubric, snapshot, lang, group_id if group_id else None, t=translator),
-        file_name=export_filename(workshop, f"{label}-report", "md"),
-        mime="text/markdown",
-        on_click="ignore",
-        key="dl_md",
-    )
-    third.download_button(
-        t("results.chart_png"),
-        lambda: charts.chart_png(chart()),
-        file_name=export_filename(workshop, f"{label}-chart", "png"),
-        mime="image/png",
-        on_click="ignore",
-        key="dl_png",
-    )
-    fourth.download_button(
-        t("results.chart_svg"),
-        lambda: charts.chart_svg(chart()),
-        file_name=export_filename(workshop, f"{label}-chart", "svg"),
-        mime="image/svg+xml",
-        on_click="ignore",
-        key="dl_svg",
+    report_group = group_id if group_id else None
+    common.download_buttons(
+        [
+            (
+                t("reports.download_tidy_csv"),
+                lambda: tidy_csv(rubric, scope, lang),
+                export_filename(workshop, f"{label}-answers", "csv"),
+                "text/csv",
+            ),
+            (
+                t("reports.download_report"),
+                lambda: markdown_report(rubric, snapshot, lang, report_group, t=translator),
+                export_filename(workshop, f"{label}-report", "md"),
+                "text/markdown",
+            ),
+            (
+                t("results.chart_png"),
+                lambda: charts.chart_png(chart()),
+                export_filename(workshop, f"{label}-chart", "png"),
+                "image/png",
+            ),
+            (
+                t("results.chart_svg"),
+                lambda: charts.chart_svg(chart()),
+                export_filename(workshop, f"{label}-chart", "svg"),
+                "image/svg+xml",
+            ),
+        ]
     )
 
 

@@ -35,18 +35,7 @@ store = common.store()
 content = common.catalog()
 common.page_css()
 
-workshop_id = st.query_params.get("w", "")
-if not workshop_id:
-    workshops = store.list_workshops()
-    if not workshops:
-        st.info(t("present.no_workshop"))
-        st.stop()
-    workshop_id = st.selectbox(
-        t("present.choose_workshop"),
-        [w.id for w in workshops],
-        format_func={w.id: f"{w.title} ({w.date})" for w in workshops}.get,
-    )
-    st.query_params["w"] = workshop_id
+workshop_id = common.workshop_from_query()
 
 snapshot = common.live_snapshot(workshop_id, max_age=3.0)
 workshop = snapshot.workshop
@@ -211,33 +200,32 @@ for action in sorted(snapshot.actions, key=lambda a: (a.priority, a.created_at))
 
 # ---- exports
 st.subheader(t("wrapup.exports"))
-columns = st.columns(4)
-columns[0].download_button(
-    t("reports.download_tidy_csv"),
-    lambda: tidy_csv(rubric, snapshot, lang),
-    file_name=export_filename(workshop, "answers", "csv"),
-    mime="text/csv",
-    on_click="ignore",
-)
-columns[1].download_button(
-    t("reports.download_report"),
-    lambda: markdown_report(rubric, snapshot, lang, t=translator),
-    file_name=export_filename(workshop, "report", "md"),
-    mime="text/markdown",
-    on_click="ignore",
-)
-columns[2].download_button(
-    t("reports.download_actions_csv"),
-    lambda: actions_csv(rubric, snapshot, lang),
-    file_name=export_filename(workshop, "actions", "csv"),
-    mime="text/csv",
-    on_click="ignore",
-)
-columns[3].download_button(
-    t("reports.download_tickets"),
-    lambda: actions_markdown(rubric, snapshot, lang, t=translator),
-    file_name=export_filename(workshop, "tickets", "md"),
-    mime="text/markdown",
-    on_click="ignore",
+common.download_buttons(
+    [
+        (
+            t("reports.download_tidy_csv"),
+            lambda: tidy_csv(rubric, snapshot, lang),
+            export_filename(workshop, "answers", "csv"),
+            "text/csv",
+        ),
+        (
+            t("reports.download_report"),
+            lambda: markdown_report(rubric, snapshot, lang, t=translator),
+            export_filename(workshop, "report", "md"),
+            "text/markdown",
+        ),
+        (
+            t("reports.download_actions_csv"),
+            lambda: actions_csv(rubric, snapshot, lang),
+            export_filename(workshop, "actions", "csv"),
+            "text/csv",
+        ),
+        (
+            t("reports.download_tickets"),
+            lambda: actions_markdown(rubric, snapshot, lang, t=translator),
+            export_filename(workshop, "tickets", "md"),
+            "text/markdown",
+        ),
+    ]
 )
 st.caption(t("wrapup.results_links"))
