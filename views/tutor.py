@@ -219,12 +219,15 @@ def live_bar() -> None:
 
 
 live_bar()
-if queue.pending:
-    st.button(t("tutor.retry_now"), on_click=_flush, key="retry_now")
-
-error = st.session_state.pop("tutor_input_error", None)
-if error is not None:
-    common.show_input_error(error)
+# Notices come and go between runs; keeping them in one container that is always there
+# keeps the tabs below at the same place in the page, which Streamlit's frontend needs
+# to keep (and show) the tab bar across reruns.
+with st.container():
+    if queue.pending:
+        st.button(t("tutor.retry_now"), on_click=_flush, key="retry_now")
+    error = st.session_state.pop("tutor_input_error", None)
+    if error is not None:
+        common.show_input_error(error)
 
 with st.sidebar:
     st.text_input(t("tutor.tutor_name"), key="tutor_name", value=group.tutor, max_chars=MAX_NAME)
