@@ -287,11 +287,11 @@ def comparison_frame(rubric: Rubric, results: Sequence[GroupResult], highlight: 
         name = result.group.name
         if highlight and result.group.id == highlight:
             name = t("results.this_group", group=name)
+        # What the room reads first comes first; system and phase go last so the
+        # sections stay on screen at 1280 px with the sidebar open.
         rows.append(
             {
                 t("wrapup.col_group"): name,
-                t("wrapup.col_system"): result.group.system,
-                t("wrapup.col_phase"): t(f"common.phase_{result.group.phase}"),
                 t("wrapup.col_final"): (
                     t("wrapup.provisional_mark", score=final) if result.provisional else final
                 ),
@@ -302,6 +302,8 @@ def comparison_frame(rubric: Rubric, results: Sequence[GroupResult], highlight: 
                 },
                 t("wrapup.col_minimum"): ", ".join(labels[s] for s in result.minimum_sections),
                 t("wrapup.col_answered"): f"{result.answered}/{result.total}",
+                t("wrapup.col_system"): result.group.system,
+                t("wrapup.col_phase"): t(f"common.phase_{result.group.phase}"),
             }
         )
     return pd.DataFrame(rows)

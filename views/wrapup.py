@@ -47,7 +47,7 @@ translator = common.translator()
 
 header, timer = st.columns([3, 1])
 with header:
-    st.title(t("wrapup.title"))
+    st.header(t("wrapup.title"))
     st.caption(f"{escape_markdown(workshop.title)} · {workshop.date}")
 
 
