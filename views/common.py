@@ -229,19 +229,37 @@ def page_css() -> None:
     )
 
 
-def live_snapshot(workshop_id: str, max_age: float = 2.0) -> Snapshot:
+def live_snapshot(workshop_id: str, max_age: float = 2.0, *, warn: bool = True) -> Snapshot:
     """A snapshot reused within this session for ``max_age`` seconds.
 
     Fragments that tick every second call this, so a countdown costs a store
     read every couple of seconds at most (and on Sheets the store adds its own
     per-process cache shared by every viewer), never one per second.
+
+    When the store cannot be reached for a moment, the page keeps the last
+    snapshot this session saw instead of stopping, with a warning unless ``warn``
+    is false (a caller that explains it in its own words).
     """
     memo = st.session_state.get("_live_snapshot")
     current = timesource.now()
     if memo and memo[0] == workshop_id and current - memo[1] < max_age:
         return memo[2]
-    snapshot = snapshot_or_stop(workshop_id)  # an unknown workshop: a message, not a traceback
+    last = st.session_state.get("_last_snapshot")
+    if last is not None and last[0] == workshop_id:
+        # Seen before: a moment without the store (quota, outage) must not stop the page,
+        # or its fragments stop ticking and nothing retries the pending saves. Show what
+        # this session last saw, say why, and ask again after ``max_age``.
+        try:
+            snapshot = store().snapshot(workshop_id)
+        except StoreUnavailable as error:
+            if warn:
+                show_store_error(error)
+            st.session_state["_live_snapshot"] = (workshop_id, current, last[1])
+            return last[1]
+    else:
+        snapshot = snapshot_or_stop(workshop_id)  # an unknown workshop: a message, not a traceback
     st.session_state["_live_snapshot"] = (workshop_id, current, snapshot)
+    st.session_state["_last_snapshot"] = (workshop_id, snapshot)
     return snapshot
 
 

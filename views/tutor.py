@@ -190,7 +190,8 @@ def live_bar() -> None:
         RETRY_SECONDS
     ):
         _flush()
-    live = common.live_snapshot(workshop_id)
+    # Store trouble is told by the page above and the save status, not once more here.
+    live = common.live_snapshot(workshop_id, warn=False)
     view = clock.view(agenda, live.clock, timesource.now())
     if view.index != host_view.index or (
         not queue.pending and _fingerprint(live) != rendered_print

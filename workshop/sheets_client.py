@@ -345,12 +345,19 @@ def with_retries(
     rand: Callable[[], float] = random.random,
     retryable: Callable[[BaseException], bool] = is_transient,
     on_retry: Callable[[int, BaseException, float], None] | None = None,
+    budget: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> T:
     """Call ``fn`` until it succeeds, a non-retryable error, or ``attempts`` are used.
 
     With the defaults the waits are at most 0.5 + 1 + 2 s, well inside the
-    15 s a person waits for "saved". The last error is re-raised unchanged.
+    15 s a person waits for "saved". ``budget`` (seconds) also ends the retries
+    once the next one would start later than that after the first call: the
+    calls themselves may wait (for the quota), and a page that keeps the change
+    pending and tries again later serves a person better than a long wait.
+    The last error is re-raised unchanged.
     """
+    started = clock() if budget is not None else 0.0
     for attempt in range(1, max(1, attempts) + 1):
         try:
             return fn()
@@ -358,6 +365,8 @@ def with_retries(
             if attempt >= attempts or not retryable(error):
                 raise
             delay = backoff_delay(attempt, base=base, cap=cap, rand=rand)
+            if budget is not None and clock() - started + delay > budget:
+                raise
             if on_retry is not None:
                 on_retry(attempt, error, delay)
             sleep(delay)
@@ -373,6 +382,8 @@ class RetryPolicy:
     cap: float = 8.0
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     rand: Callable[[], float] = field(default=random.random, repr=False)
+    budget: float | None = None  # seconds; see :func:`with_retries`
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
 
     def run(self, fn: Callable[[], T], on_retry: Callable[..., None] | None = None) -> T:
         return with_retries(
@@ -383,4 +394,6 @@ class RetryPolicy:
             sleep=self.sleep,
             rand=self.rand,
             on_retry=on_retry,
+            budget=self.budget,
+            clock=self.clock,
         )

@@ -24,6 +24,17 @@ Why it is built this way:
   lost response cannot duplicate anything; an action item is appended only
   after checking that its id is not there yet (re-read from the sheet when an
   earlier attempt may have landed).
+* **Paced and coalesced writes.** Tutors click faster than the quota allows
+  (four tutors answering a section in a minute are over 60 saves). Every request
+  this process sends takes a token from a bucket per service account
+  (:class:`QuotaPacer`), so no minute ever holds more than ``quota_share`` of
+  ``quota_per_minute`` of them, however they bunch up. Saves and clock changes
+  go through a group commit: while one ``values_batch_update`` is being sent
+  (or waits for its token), the saves that arrive queue up and the next one
+  carries them all, each still writing only its own group's cells. The page
+  waits a little longer under load; the quota is never exceeded. Pacing is on
+  for the app and the CLI (:meth:`SheetsStore.from_settings`); the constructor
+  leaves it off so tests can freeze the clock.
 * **Write-through cache.** After a successful write, the cached copy is
   patched with exactly the cells written, so this process's pages show the
   change at once without another read. (Clearing the cache after every write,
@@ -72,7 +83,7 @@ from workshop.sheets_client import (
     to_store_error,
 )
 from workshop.store import sheets_layout as layout
-from workshop.store.base import NotFound, Store, StoreConfigError, StoreError
+from workshop.store.base import NotFound, Store, StoreConfigError, StoreError, StoreUnavailable
 
 T = TypeVar("T")
 
@@ -86,6 +97,18 @@ REQUEST_BUDGET = 30.0
 MAX_CACHE_SECONDS = 15.0
 #: Room kept below the budget for writes that arrive before the next read decision.
 READ_HEADROOM = 4
+#: Google's limit for one service account: requests per minute per user.
+QUOTA_PER_MINUTE = 60.0
+#: The share of that quota this process may use in any minute; the rest is left for
+#: other processes on the same account (a CLI run, a second app instance).
+QUOTA_SHARE = 0.8
+#: Requests that may go out at once after a quiet spell (the bucket's size).
+QUOTA_BURST = 8
+#: How long the app's store keeps retrying one request before it gives up and the
+#: page keeps the change pending (it tries again every few seconds by itself).
+RETRY_BUDGET_SECONDS = 5.0
+#: Tokens an optional re-read leaves in the bucket for the next saves.
+READ_RESERVE = 2
 Rows = list[list[Any]]
 
 # ------------------------------------------------------------------ shared per-process state
@@ -144,6 +167,13 @@ class SharedBook:
         self.memo_state: BookState | None = None
         # Parsed group worksheets with the cells they came from: (rows, rubric, sheet).
         self.parsed: dict[tuple[Any, ...], tuple[Rows, Any, layout.AnswerSheet]] = {}
+        # Group commit: queued writes, and whether a thread is sending a batch now.
+        self.commit = threading.Condition()
+        self.queue: list[_Ticket] = []
+        self.sending = False
+        # After a failed read, when to try the next one (reads fail fast until then).
+        self.read_retry_at = float("-inf")
+        self.read_error: StoreError | None = None
 
     def invalidate(self, *, metadata: bool = False) -> None:
         with self.lock:
@@ -184,6 +214,71 @@ class SharedBook:
             self.state = BookState(state.sheets, values, state.read_at)
 
 
+class QuotaPacer:
+    """A token bucket: at most ``burst + rate * T`` requests in any ``T`` seconds.
+
+    With ``per_minute`` as the limit for any 60-second window, the bucket holds
+    ``burst`` tokens and refills at ``(per_minute - burst) / 60`` per second, so
+    even a burst after a quiet minute stays within the limit. Thread-safe.
+    """
+
+    def __init__(self, per_minute: float, burst: int) -> None:
+        self.per_minute = per_minute
+        self.burst = max(1, min(int(burst), int(per_minute) - 1))
+        self.rate = (per_minute - self.burst) / 60.0
+        self._tokens = float(self.burst)
+        self._at: float | None = None
+        self._lock = threading.Lock()
+
+    def _refill(self, now: float) -> None:
+        if self._at is not None and now > self._at:
+            self._tokens = min(float(self.burst), self._tokens + (now - self._at) * self.rate)
+        self._at = now if self._at is None else max(self._at, now)
+
+    def available(self, now: float) -> float:
+        with self._lock:
+            self._refill(now)
+            return self._tokens
+
+    def until_available(self, now: float) -> float:
+        """Seconds until a token is there (0.0 if one is), without taking it."""
+        with self._lock:
+            self._refill(now)
+            return 0.0 if self._tokens >= 1.0 else (1.0 - self._tokens) / self.rate
+
+    def take(self, now: float) -> float:
+        """Take a token: 0.0 when granted, else the seconds until one is due."""
+        with self._lock:
+            self._refill(now)
+            if self._tokens >= 1.0:
+                self._tokens -= 1.0
+                return 0.0
+            return (1.0 - self._tokens) / self.rate
+
+
+_PACERS: dict[tuple[str, str, float], QuotaPacer] = {}
+
+
+def shared_pacer(endpoint: str, account: str, per_minute: float, burst: int) -> QuotaPacer:
+    """One bucket per service account (and endpoint): the quota is per user, not per sheet."""
+    key = (endpoint, account, per_minute)
+    with _BOOKS_LOCK:
+        pacer = _PACERS.get(key)
+        if pacer is None:
+            pacer = _PACERS[key] = QuotaPacer(per_minute, burst)
+        return pacer
+
+
+@dataclass
+class _Ticket:
+    """One caller's cells in a group commit, and how its write ended."""
+
+    title: str
+    writes: Mapping[int, Mapping[int, str]]
+    done: bool = False
+    error: BaseException | None = None
+
+
 _BOOKS: dict[tuple[str, str, str], SharedBook] = {}
 _BOOKS_LOCK = threading.Lock()
 
@@ -202,6 +297,7 @@ def clear_shared_books() -> None:
     """Forget every cached spreadsheet of this process (tests start from scratch)."""
     with _BOOKS_LOCK:
         _BOOKS.clear()
+        _PACERS.clear()
 
 
 def _default_rubric_loader(rubric_id: str) -> Rubric:
@@ -262,6 +358,10 @@ class SheetsStore(Store):
         request_budget: float | None = REQUEST_BUDGET,
         max_cache_seconds: float = MAX_CACHE_SECONDS,
         write_through: bool = True,
+        quota_per_minute: float | None = None,
+        quota_share: float = QUOTA_SHARE,
+        read_backoff_seconds: float = 0.0,
+        pace_sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.key = spreadsheet_key(spreadsheet)
         self._info = dict(service_account_info or {})
@@ -280,9 +380,28 @@ class SheetsStore(Store):
         self._rubrics: dict[str, Rubric | None] = {}
         self._rubrics_lock = threading.Lock()
         self.book = shared_book(self.key, endpoint, self.account)
+        # None: requests go out as they come (tests with a frozen clock); see the docstring.
+        self.pacer = (
+            shared_pacer(endpoint, self.account, quota_per_minute * quota_share, QUOTA_BURST)
+            if quota_per_minute
+            else None
+        )
+        self.read_backoff_seconds = max(0.0, read_backoff_seconds)
+        self.pace_sleep = pace_sleep
 
     @classmethod
     def from_settings(cls, settings: Settings, **options: Any) -> SheetsStore:
+        """The store as the app and the CLI use it: paced to the account's quota.
+
+        A failed read is not repeated for ``cache_seconds`` (at least 2 s), so a
+        minute of outage does not turn every page render into a round of retries,
+        and one request is retried for at most ``RETRY_BUDGET_SECONDS`` before the
+        caller hears that it did not go through (the tutor page keeps the change
+        pending and tries again).
+        """
+        options.setdefault("quota_per_minute", QUOTA_PER_MINUTE)
+        options.setdefault("read_backoff_seconds", max(2.0, settings.cache_seconds))
+        options.setdefault("retry", RetryPolicy(budget=RETRY_BUDGET_SECONDS))
         return cls(
             settings.spreadsheet,
             settings.service_account_info or {},
@@ -301,6 +420,16 @@ class SheetsStore(Store):
 
     # -- plumbing ---------------------------------------------------------------------------
 
+    def _pace(self, kind: str) -> None:
+        """Before every request (retries too): wait for a token, then count the request."""
+        if self.pacer is not None:
+            while True:
+                wait = self.pacer.take(self.clock())
+                if wait <= 0.0:
+                    break
+                self.pace_sleep(min(wait, 1.0))
+        self.book.stats.count(kind, self.clock())
+
     def _call(self, fn: Callable[[], T]) -> T:
         """Run one API call with retries; failures become StoreUnavailable/StoreConfigError."""
         try:
@@ -315,7 +444,7 @@ class SheetsStore(Store):
                 client = make_client(self._info, self.endpoint, self.timeout)
 
                 def open_it() -> Spreadsheet:
-                    book.stats.count("metadata", self.clock())
+                    self._pace("metadata")
                     return connect(client, self.key)
 
                 opened = self._call(open_it)
@@ -333,7 +462,7 @@ class SheetsStore(Store):
             if force or book.sheets is None:
 
                 def fetch() -> Any:
-                    book.stats.count("metadata", self.clock())
+                    self._pace("metadata")
                     return spreadsheet.fetch_sheet_metadata()
 
                 book.sheets = layout.sheets_from_metadata(self._call(fetch))
@@ -359,7 +488,7 @@ class SheetsStore(Store):
             return {}
 
         def fetch() -> Any:
-            self.book.stats.count("reads", self.clock())
+            self._pace("reads")
             return spreadsheet.values_batch_get([layout.quote_title(t) for t in titles])
 
         reply = self._call(fetch)
@@ -384,6 +513,8 @@ class SheetsStore(Store):
             return True
         if not self.request_budget or age >= self.max_cache_seconds:
             return False
+        if self.pacer is not None and self.pacer.available(now) < READ_RESERVE + 1:
+            return True  # the next tokens are the tutors' saves; the copy is young enough
         stats = self.book.stats
         if stats.in_last_minute(now, ("reads", "writes", "metadata")) >= (
             self.request_budget - READ_HEADROOM
@@ -401,15 +532,20 @@ class SheetsStore(Store):
             state = book.state
             if state is not None and not fresh and self.reuse_cached(state, now):
                 return state
-            sheets = self._sheets()
+            if not fresh and now < book.read_retry_at and book.read_error is not None:
+                # The last read failed a moment ago: do not queue every page behind
+                # another round of retries. Serve the copy if there is one, else say so.
+                if state is not None:
+                    return state
+                raise StoreUnavailable(book.read_error.message, hint=book.read_error.hint)
             try:
-                values = self._batch_get(sheets)
-            except StoreConfigError as error:
-                if status_of(error.__cause__ or error) != 400:
-                    raise
-                # A worksheet was renamed or deleted since the titles were read.
-                sheets = self._sheets(force=True)
-                values = self._batch_get(sheets)
+                values, sheets = self._read_all()
+            except StoreUnavailable as error:
+                if self.read_backoff_seconds:
+                    book.read_retry_at = self.clock() + self.read_backoff_seconds
+                    book.read_error = error
+                raise
+            book.read_retry_at, book.read_error = float("-inf"), None
             if self._titles_look_stale(values, now):
                 known = set(sheets)
                 sheets = self._sheets(force=True)
@@ -417,6 +553,17 @@ class SheetsStore(Store):
                     values = self._batch_get(sheets)
             book.state = BookState(dict(sheets), values, now)
             return book.state
+
+    def _read_all(self) -> tuple[dict[str, Rows], dict[str, layout.SheetInfo]]:
+        sheets = self._sheets()
+        try:
+            return self._batch_get(sheets), sheets
+        except StoreConfigError as error:
+            if status_of(error.__cause__ or error) != 400:
+                raise
+            # A worksheet was renamed or deleted since the titles were read.
+            sheets = self._sheets(force=True)
+            return self._batch_get(sheets), sheets
 
     def _fresh_state(self) -> BookState:
         return self._state(fresh=True)
@@ -437,7 +584,7 @@ class SheetsStore(Store):
         body = {"valueInputOption": "RAW", "data": data}
 
         def send() -> Any:
-            self.book.stats.count("writes", self.clock())
+            self._pace("writes")
             return spreadsheet.values_batch_update(body)
 
         try:
@@ -457,14 +604,14 @@ class SheetsStore(Store):
             attempt["n"] += 1
             pending = requests
             if attempt["n"] > 1 and new_titles:
-                self.book.stats.count("metadata", self.clock())
+                self._pace("metadata")
                 present = layout.sheets_from_metadata(spreadsheet.fetch_sheet_metadata())
                 pending = [
                     request
                     for request in requests
                     if request.get("addSheet", {}).get("properties", {}).get("title") not in present
                 ]
-            self.book.stats.count("writes", self.clock())
+            self._pace("writes")
             return spreadsheet.batch_update({"requests": pending})
 
         try:
@@ -634,51 +781,163 @@ class SheetsStore(Store):
         updated_by: str,
         updated_at: str,
     ) -> None:
-        with self.book.lock:
-            state = self._state()
-            book = self._book(state)
-            workshop = self._require_workshop(book, workshop_id)
-            group_row = book.groups.find(workshop_id, group_id)
-            if group_row is None:
-                raise NotFound(f"Group {group_id} does not exist in workshop {workshop_id}.")
-            if not changes:
-                return
-            rubric = self._rubric(workshop.rubric_id)
-            sheet = self._answer_sheet(state, group_row, rubric)
-            if not sheet.present:
-                # Maybe renamed back meanwhile: look once more before giving up.
-                state = self._fresh_state()
-                sheet = self._answer_sheet(state, group_row, rubric)
-            self._require_columns(sheet, layout.ANSWERS_HEADER, group_row)
+        # Planned from the copy at hand, without waiting for a read in progress: the
+        # item rows do not move while people score. Only new rows need the lock.
+        cached = self.book.state
+        planned = self._plan_answers(
+            cached if cached is not None else self._state(),
+            workshop_id,
+            group_id,
+            changes,
+            updated_by,
+            updated_at,
+        )
+        if planned is None:
+            return
+        state, title, writes, adds_rows = planned
+        if adds_rows:
+            with self.book.lock:
+                planned = self._plan_answers(
+                    self._state(), workshop_id, group_id, changes, updated_by, updated_at
+                )
+                if planned is not None:
+                    state, title, writes, _adds_rows = planned
+                    # Written alone, under the lock, so two saves never take the same free row.
+                    self._write_rows(state, title, writes)
+            return
+        self._commit(title, writes)
 
-            writes: dict[int, dict[int, str]] = {}
-            next_row = sheet.next_row
-            for change in changes:
-                item_id = change.item_id
-                cells = layout.answer_values(change.value, change.note, updated_at, updated_by)
-                row = sheet.rows.get(normalize_item_id(item_id))
-                if row is None:
-                    # No row for this item (deleted by hand, or not in the rubric): add one.
-                    row = next_row
-                    next_row += 1
-                    fixed = {"item_id": item_id}
-                    if rubric is not None and item_id in {i.id for i in rubric.items}:
-                        fixed = layout.item_row_values(rubric, item_id, workshop.language)
-                    cells = {**fixed, **cells}
-                writes.setdefault(row, {}).update(sheet.header.cells(cells))
-            self._write_rows(state, sheet.title, writes)
+    def _plan_answers(
+        self,
+        state: BookState,
+        workshop_id: str,
+        group_id: str,
+        changes: Sequence[AnswerChange],
+        updated_by: str,
+        updated_at: str,
+    ) -> tuple[BookState, str, dict[int, dict[int, str]], bool] | None:
+        """(state, worksheet, cells by row, whether rows are added); None: nothing to do."""
+        book = self._book(state)
+        workshop = self._require_workshop(book, workshop_id)
+        group_row = book.groups.find(workshop_id, group_id)
+        if group_row is None:
+            raise NotFound(f"Group {group_id} does not exist in workshop {workshop_id}.")
+        if not changes:
+            return None
+        rubric = self._rubric(workshop.rubric_id)
+        sheet = self._answer_sheet(state, group_row, rubric)
+        if not sheet.present:
+            # Maybe renamed back meanwhile: look once more before giving up.
+            state = self._fresh_state()
+            sheet = self._answer_sheet(state, group_row, rubric)
+        self._require_columns(sheet, layout.ANSWERS_HEADER, group_row)
+
+        writes: dict[int, dict[int, str]] = {}
+        next_row = sheet.next_row
+        for change in changes:
+            item_id = change.item_id
+            cells = layout.answer_values(change.value, change.note, updated_at, updated_by)
+            row = sheet.rows.get(normalize_item_id(item_id))
+            if row is None:
+                # No row for this item (deleted by hand, or not in the rubric): add one.
+                row = next_row
+                next_row += 1
+                fixed = {"item_id": item_id}
+                if rubric is not None and item_id in {i.id for i in rubric.items}:
+                    fixed = layout.item_row_values(rubric, item_id, workshop.language)
+                cells = {**fixed, **cells}
+            writes.setdefault(row, {}).update(sheet.header.cells(cells))
+        return state, sheet.title, writes, next_row != sheet.next_row
 
     def set_clock(self, workshop_id: str, clock: ClockState) -> None:
+        state = self.book.state or self._state()  # the workshop's row does not move
+        book = self._book(state)
+        self._require_workshop(book, workshop_id)
+        row = book.settings.rows[workshop_id].row
+        header = book.settings.header
+        self._require_table_columns(layout.SETTINGS, header, layout.CLOCK_COLUMNS)
+        self._commit(layout.SETTINGS, {row: header.cells(layout.clock_values(clock))})
+
+    # -- group commit -----------------------------------------------------------------------
+
+    def _commit(self, title: str, writes: Mapping[int, Mapping[int, str]]) -> None:
+        """Write existing rows' cells in the next batch of the group commit.
+
+        The calling thread either sends the next batch itself (with everything
+        queued by then) or waits for the thread that does. Call it without
+        holding ``book.lock``: the sender takes the lock to patch the cache.
+        """
+        if not writes:
+            return
+        book = self.book
+        ticket = _Ticket(title, {row: dict(cells) for row, cells in writes.items()})
+        with book.commit:
+            book.queue.append(ticket)
+            while book.sending and not ticket.done:
+                book.commit.wait()
+            sender = not ticket.done
+            if sender:
+                book.sending = True
+        if sender:
+            try:
+                self._send_queued()
+            finally:
+                with book.commit:
+                    book.sending = False
+                    book.commit.notify_all()
+        error = ticket.error
+        if error is None:
+            return
+        if sender or not isinstance(error, StoreError):
+            raise error
+        raise type(error)(error.message, hint=error.hint) from error  # one object per thread
+
+    def _send_queued(self) -> None:
+        """Wait for the quota, then send everything queued as one request."""
+        if self.pacer is not None:
+            # Saves that arrive while this thread waits ride along in the same request.
+            while (wait := self.pacer.until_available(self.clock())) > 0.0:
+                self.pace_sleep(min(wait, 1.0))
+        book = self.book
+        with book.commit:
+            batch, book.queue = book.queue, []
+        try:
+            try:
+                self._write_batch(batch)
+            except StoreUnavailable as error:
+                for ticket in batch:
+                    ticket.error = error
+            except Exception as error:
+                if len(batch) == 1:
+                    batch[0].error = error
+                else:  # Google refused the request: find whose cells it was, one by one
+                    for ticket in batch:
+                        try:
+                            self._write_batch([ticket])
+                        except Exception as single:
+                            ticket.error = single
+        except BaseException as error:  # interrupted: nobody may believe their cells landed
+            for ticket in batch:
+                ticket.error = ticket.error or error
+            raise
+        finally:
+            with book.commit:
+                for ticket in batch:
+                    ticket.done = True
+                book.commit.notify_all()
+
+    def _write_batch(self, batch: Sequence[_Ticket]) -> None:
+        plan = _Plan()
+        for ticket in batch:
+            for row, cells in sorted(ticket.writes.items()):
+                plan.write(ticket.title, row, cells)
+        self._values_batch_update(plan.data)  # drops the cached copy if it fails
         with self.book.lock:
-            state = self._state()
-            book = self._book(state)
-            self._require_workshop(book, workshop_id)
-            row = book.settings.rows[workshop_id].row
-            header = book.settings.header
-            self._require_table_columns(layout.SETTINGS, header, layout.CLOCK_COLUMNS)
-            self._write_rows(
-                state, layout.SETTINGS, {row: header.cells(layout.clock_values(clock))}
-            )
+            for ticket in batch:
+                if self.write_through:
+                    self.book.patch(ticket.title, sorted(ticket.writes.items()))
+                else:
+                    self.book.invalidate()
 
     def _write_rows(
         self,
@@ -856,7 +1115,7 @@ class SheetsStore(Store):
                     raise StoreError(f"Action item {action.id} already exists.")
                 cells = table.header.cells(layout.action_values(action))
                 row = [cells.get(col, "") for col in range(max(cells) + 1)]
-                self.book.stats.count("writes", self.clock())
+                self._pace("writes")
                 reply = spreadsheet.values_append(
                     f"{layout.quote_title(title)}!A1",
                     params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
@@ -878,7 +1137,7 @@ class SheetsStore(Store):
     def _read_actions_raw(
         self, spreadsheet: gspread.Spreadsheet
     ) -> tuple[layout.ActionsTable, Rows]:
-        self.book.stats.count("reads", self.clock())
+        self._pace("reads")
         reply = spreadsheet.values_get(layout.quote_title(layout.ACTIONS))
         rows = [list(row) for row in reply.get("values", []) or []]
         return layout.parse_actions(rows), rows
@@ -911,7 +1170,7 @@ class SheetsStore(Store):
             target = layout.a1_range(layout.ACTIONS, existing.row, 0, width - 1)
 
             def clear() -> Any:
-                self.book.stats.count("writes", self.clock())
+                self._pace("writes")
                 return spreadsheet.values_clear(target)
 
             try:
