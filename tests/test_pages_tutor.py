@@ -94,14 +94,14 @@ def test_failed_save_is_kept_shown_and_retried(
     real_save = SqliteStore.save_answers
 
     def outage(self, *args, **kwargs):
-        raise StoreUnavailable("Google Sheets answered 503")
+        raise StoreUnavailable("Google Sheets answered 503", reason="server", status=503)
 
     monkeypatch.setattr(SqliteStore, "save_answers", outage)
     at.radio(key="ans_data-3").set_value("1").run()
     at.radio(key="ans_data-4").set_value("0").run()
     body = texts(at)
     assert "2 change(s) not saved yet — retrying" in body
-    assert "503" in body
+    assert "Last attempt: Google Sheets answered with an error (HTTP 503)." in body
     assert page_env.store.snapshot(workshop.id).group_answers(groups[0].id) == {}
     # The screen keeps the tutor's choice while it is pending.
     assert at.radio(key="ans_data-3").value == "1"
@@ -112,6 +112,34 @@ def test_failed_save_is_kept_shown_and_retried(
     saved = page_env.store.snapshot(workshop.id).group_answers(groups[0].id)
     assert {k: a.value for k, a in saved.items()} == {"data-3": "1", "data-4": "0"}
     assert "All changes saved" in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("reason", "status", "japanese"),
+    [
+        ("quota", 429, "リクエスト数の上限に達しました(HTTP 429)"),
+        ("server", 500, "エラーを返しました(HTTP 500)"),
+        ("network", None, "接続が切れたか"),
+    ],
+)
+def test_why_a_save_failed_is_said_in_japanese_too(
+    page_env: PageEnv, monkeypatch: pytest.MonkeyPatch, reason: str, status, japanese: str
+) -> None:
+    workshop, groups = page_env.make_workshop(language="ja")
+    _start_data_segment(page_env, workshop)
+    at = page_env.app(
+        "views/tutor.py", w=workshop.id, g=groups[0].id, code=groups[0].join_code, lang="ja"
+    )
+
+    def outage(self, *args, **kwargs):
+        raise StoreUnavailable("English detail for the log", reason=reason, status=status)
+
+    monkeypatch.setattr(SqliteStore, "save_answers", outage)
+    at.radio(key="ans_data-1").set_value("1").run()
+    body = texts(at)
+    assert "1 件の変更がまだ保存されていません" in body
+    assert "直前の試行: " in body and japanese in body
+    assert "English detail for the log" not in body
 
 
 def test_edits_typed_into_the_sheet_come_back(page_env: PageEnv) -> None:

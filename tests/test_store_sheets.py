@@ -533,6 +533,7 @@ def test_an_outage_longer_than_the_retry_budget_loses_nothing(
     with pytest.raises(StoreUnavailable) as caught:
         save(store, groups[0], ("data-2", "0.5", "during the outage"))
     assert "Nothing is lost" in str(caught.value)
+    assert (caught.value.reason, caught.value.status) == ("server", 503)  # for the page's words
     assert len(fx.sleeps) == 3 and sum(fx.sleeps) < 15
     with pytest.raises(StoreUnavailable):
         store.snapshot("w1")  # the failed write dropped the cache: no stale "saved" state
@@ -900,3 +901,20 @@ def test_redirected_transport_never_leaves_the_machine() -> None:
         assert "refusing https://example.com/" in str(error)
     else:  # pragma: no cover - the request must not go out
         raise AssertionError("an https request left the machine")
+
+
+@pytest.mark.parametrize(("status", "reason"), [(429, "quota"), (500, "server")])
+def test_an_unreachable_sheet_says_why_for_the_pages_words(
+    fx: SheetsFixture, clock: Clock, status: int, reason: str
+) -> None:
+    store = open_store(fx, clock)
+    groups = setup(store)
+    fx.fake.fail_for(3600, status)
+    with pytest.raises(StoreUnavailable) as caught:
+        save(store, groups[0], ("data-1", "1", ""))
+    assert (caught.value.reason, caught.value.status) == (reason, status)
+    fx.fake.clear_faults()
+    fx.fake.drop_next(10)
+    with pytest.raises(StoreUnavailable) as caught:
+        save(store, groups[0], ("data-1", "1", ""))
+    assert (caught.value.reason, caught.value.status) == ("network", None)

@@ -152,12 +152,34 @@ def show_input_error(error: InputError) -> None:
     st.error(t(f"errors.{error.key}", **values))
 
 
+def unavailable_reason(error: StoreUnavailable) -> str:
+    """Why the store could not be reached, in the session's language (one sentence)."""
+    reasons = {
+        "quota": lambda: t("errors.unavailable_quota"),
+        "server": lambda: t("errors.unavailable_server", status=error.status or "5xx"),
+        "network": lambda: t("errors.unavailable_network"),
+        "busy": lambda: t("errors.unavailable_busy"),
+    }
+    return reasons.get(error.reason, lambda: t("errors.unavailable_unexpected"))()
+
+
+def store_error_text(error: StoreError) -> str:
+    """A store failure as a sentence a reader can act on, in the session's language.
+
+    Transient trouble is explained in both languages; a configuration problem
+    keeps the store's own sentence, which names the account, sheet or file to fix.
+    """
+    if isinstance(error, StoreUnavailable):
+        return t("errors.store_unavailable", detail=unavailable_reason(error))
+    return t("errors.store_config", detail=str(error))
+
+
 def show_store_error(error: StoreError) -> None:
     """Transient store trouble is a warning (nothing lost); configuration trouble an error."""
     if isinstance(error, StoreUnavailable):
-        st.warning(t("errors.store_unavailable", detail=error.message))
+        st.warning(store_error_text(error))
     else:
-        st.error(t("errors.store_config", detail=str(error)))
+        st.error(store_error_text(error))
 
 
 def snapshot_or_stop(workshop_id: str) -> Snapshot:

@@ -44,7 +44,7 @@ def _apply(change: Callable[[ClockState, float], ClockState]) -> None:
         current = store.snapshot(workshop_id).clock
         store.set_clock(workshop_id, change(current, timesource.now()))
     except StoreError as error:
-        st.session_state["present_error"] = str(error)
+        st.session_state["present_error"] = error
     common.forget_live_snapshot()
 
 
@@ -124,9 +124,9 @@ controls[5].selectbox(
     on_change=_jump,
     label_visibility="collapsed",
 )
-error = st.session_state.pop("present_error", "")
-if error:
-    st.warning(t("errors.store_unavailable", detail=error))
+error = st.session_state.pop("present_error", None)
+if error is not None:
+    common.show_store_error(error)
 
 rendered = (view.index, view.status)
 

@@ -22,7 +22,7 @@ from workshop.models import ActionItem, AnswerChange, Group, Snapshot
 from workshop.presentation import escape_markdown, format_score
 from workshop.scoring import NA_TEXT, AnswerError, canonical_text, parse_answer, score_answers
 from workshop.security import codes_match, new_id
-from workshop.store.base import StoreError
+from workshop.store.base import StoreError, StoreUnavailable
 from workshop.workshops import MAX_NAME, MAX_NOTE, InputError, check_note, check_text
 
 RETRY_SECONDS = 4.0
@@ -208,8 +208,13 @@ def live_bar() -> None:
     with right:
         if queue.pending:
             st.warning(t("tutor.pending", count=queue.count), icon=":material/sync_problem:")
-            if queue.last_error:
-                st.caption(t("tutor.pending_detail", detail=queue.last_error))
+            if queue.last_failure is not None:
+                detail = (
+                    common.unavailable_reason(queue.last_failure)
+                    if isinstance(queue.last_failure, StoreUnavailable)
+                    else common.store_error_text(queue.last_failure)
+                )
+                st.caption(t("tutor.pending_detail", detail=detail))
         elif queue.last_saved_at:
             local = datetime.fromisoformat(queue.last_saved_at).astimezone()
             st.success(

@@ -78,6 +78,7 @@ class SaveQueue:
     pending: dict[str, AnswerChange] = field(default_factory=dict)
     last_saved_at: str = ""
     last_error: str = ""
+    last_failure: StoreError | None = None  # the error itself, for a message in any language
     failures: int = 0
 
     def stage(self, change: AnswerChange) -> None:
@@ -102,12 +103,14 @@ class SaveQueue:
         except StoreError as error:  # StoreUnavailable included: keep the batch either way
             self.failures += 1
             self.last_error = str(error)
+            self.last_failure = error
             return False
         for change in batch:
             if self.pending.get(change.item_id) == change:
                 del self.pending[change.item_id]
         self.last_saved_at = stamp
         self.last_error = ""
+        self.last_failure = None
         self.failures = 0
         return not self.pending
 

@@ -288,6 +288,8 @@ def to_store_error(error: BaseException, *, email: str, key: str) -> StoreError:
         return StoreUnavailable(
             f"Google Sheets could not be reached: {why}.",
             hint="Nothing is lost: the change is kept and saved on the next try.",
+            reason="quota" if status == 429 else "server" if status else "network",
+            status=status,
         )
     status = status_of(error)
     if isinstance(error, auth_exceptions.RefreshError) or status == 401:
@@ -319,6 +321,7 @@ def to_store_error(error: BaseException, *, email: str, key: str) -> StoreError:
     return StoreUnavailable(
         f"Google Sheets failed unexpectedly ({type(error).__name__}).",
         hint="Nothing is lost: the change is kept and saved on the next try.",
+        reason="unexpected",
     )
 
 

@@ -36,7 +36,19 @@ class StoreUnavailable(StoreError):
     """Transient: network error, timeout, quota (429) or server error (5xx) after retries.
 
     Nothing was lost: the caller keeps its change and tries again later.
+    ``reason`` ("quota", "server", "network", "busy" or "unexpected") and
+    ``status`` let a page say why in the reader's language; ``message`` is the
+    English sentence for logs and the command line.
     """
+
+    REASONS = ("quota", "server", "network", "busy", "unexpected")
+
+    def __init__(
+        self, message: str, hint: str = "", *, reason: str = "unexpected", status: int | None = None
+    ) -> None:
+        super().__init__(message, hint)
+        self.reason = reason if reason in self.REASONS else "unexpected"
+        self.status = status
 
 
 class StoreConfigError(StoreError):

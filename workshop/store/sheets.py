@@ -537,13 +537,16 @@ class SheetsStore(Store):
                 # another round of retries. Serve the copy if there is one, else say so.
                 if state is not None:
                     return state
-                raise StoreUnavailable(book.read_error.message, hint=book.read_error.hint)
+                raise StoreUnavailable(
+                    book.read_error.message,
+                    hint=book.read_error.hint,
+                    reason=book.read_error.reason,
+                    status=book.read_error.status,
+                )
             try:
                 values, sheets = self._read_all()
             except StoreUnavailable as error:
-                if self.read_backoff_seconds:
-                    book.read_retry_at = self.clock() + self.read_backoff_seconds
-                    book.read_error = error
+                self._note_unreachable(error)
                 raise
             book.read_retry_at, book.read_error = float("-inf"), None
             if self._titles_look_stale(values, now):
@@ -553,6 +556,17 @@ class SheetsStore(Store):
                     values = self._batch_get(sheets)
             book.state = BookState(dict(sheets), values, now)
             return book.state
+
+    def _note_unreachable(self, error: StoreUnavailable) -> None:
+        """Google did not answer (read or write): reads fail fast for a moment.
+
+        The pages then show what they last had, and the tutor page its pending
+        changes, at once instead of after another round of retries.
+        """
+        if self.read_backoff_seconds:
+            with self.book.lock:
+                self.book.read_retry_at = self.clock() + self.read_backoff_seconds
+                self.book.read_error = error
 
     def _read_all(self) -> tuple[dict[str, Rows], dict[str, layout.SheetInfo]]:
         sheets = self._sheets()
@@ -589,8 +603,10 @@ class SheetsStore(Store):
 
         try:
             self._call(send)
-        except BaseException:
+        except BaseException as error:
             self.book.invalidate()  # the write may or may not have happened
+            if isinstance(error, StoreUnavailable):
+                self._note_unreachable(error)
             raise
 
     def _structure_update(self, requests: list[dict[str, Any]], new_titles: list[str]) -> None:

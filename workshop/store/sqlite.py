@@ -339,6 +339,7 @@ class SqliteStore(Store):
                     f"The local database is busy ({doing}); another writer held it for more "
                     f"than {self.busy_timeout:g} s.",
                     "Nothing was lost; the change is kept and will be saved on the next try.",
+                    reason="busy",
                 ) from exc
             if "unable to open" in text or "readonly" in text or "read-only" in text:
                 raise StoreConfigError(
