@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from views import common
 
-st.set_page_config(
-    page_title="ML Test Score Workshop",
-    page_icon=":material/fact_check:",
-    layout="wide",
-)
+# A local icon: a Material icon here would be fetched from Google's font CDN by every
+# browser, which fails on offline networks and tells a third party who is in the room.
+FAVICON = Path(__file__).parent / "assets" / "favicon.png"
+
+st.set_page_config(page_title="ML Test Score Workshop", page_icon=str(FAVICON), layout="wide")
 
 common.language_switch()
+common.start_image_export_warm_up()
 
 t = common.t
 PAGES = [

@@ -138,3 +138,38 @@ def test_unknown_results_link_is_refused(page_env: PageEnv) -> None:
     at = page_env.app("views/results.py", token="not-a-real-token")
     assert "This results link is not valid" in texts(at)
     assert not at.dataframe
+
+
+def test_downloads_come_with_the_page_so_clock_runs_cannot_sweep_them(
+    page_env: PageEnv,
+) -> None:
+    """Deferred downloads were swept by other sessions' 1 s fragments (a 404 in the
+    rehearsal); each file must be referenced by the page that shows its button."""
+    workshop, groups = _scored_workshop(page_env)
+    pages = {
+        "wrap-up": _wrapup(page_env, workshop.id),
+        "group results": page_env.app("views/results.py", token=groups[0].results_token),
+        "workshop results": page_env.app("views/results.py", token=workshop.results_token),
+    }
+    for name, at in pages.items():
+        buttons = at.get("download_button")
+        assert len(buttons) >= 4, name
+        for button in buttons:
+            assert "/media/" in button.proto.url, (name, button.proto.label)
+            assert not button.proto.deferred_file_id, (name, button.proto.label)
+
+
+def test_an_export_is_built_once_per_content() -> None:
+    from views import common
+
+    built: list[str] = []
+
+    def build() -> str:
+        built.append("csv")
+        return "item_id,score\n"
+
+    key = ("answers.csv", "text/csv", "en", ("fingerprint", 1))
+    assert common.export_data(key, build) == common.export_data(key, build) == "item_id,score\n"
+    assert built == ["csv"]
+    common.export_data((*key[:3], ("fingerprint", 2)), build)  # the answers changed
+    assert built == ["csv", "csv"]

@@ -408,14 +408,86 @@ def workshop_from_query(*, link_to_host: bool = False) -> str:
     return workshop_id
 
 
-def download_buttons(buttons: Sequence[tuple[str, Callable[[], Any], str, str]]) -> None:
+#: Exports built per process, keyed by what they contain (see download_buttons).
+MAX_CACHED_EXPORTS = 48
+_exports: OrderedDict[tuple, bytes | str] = OrderedDict()
+_exports_lock = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def start_image_export_warm_up() -> threading.Thread:
+    """Once per process: load vl-convert's fonts in the background (see charts)."""
+    from workshop.charts import warm_up_image_export
+
+    thread = threading.Thread(target=warm_up_image_export, name="png-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def snapshot_fingerprint(snapshot: Snapshot) -> int:
+    """Changes whenever anything an export shows changes: groups, answers, notes, actions."""
+    return hash(
+        (
+            snapshot.workshop,
+            snapshot.groups,
+            tuple(
+                (group_id, item_id, answer)
+                for group_id, answers in sorted(snapshot.answers.items())
+                for item_id, answer in sorted(answers.items())
+            ),
+            snapshot.actions,
+        )
+    )
+
+
+def export_data(key: tuple, build: Callable[[], bytes | str]) -> bytes | str:
+    """An export's content, built once per process for the same ``key``.
+
+    Every viewer of the same data in the same language downloads the same
+    bytes, so a results page opened by a whole workshop builds each file once.
+    """
+    with _exports_lock:
+        data = _exports.get(key)
+        if data is not None:
+            _exports.move_to_end(key)
+            return data
+    data = build()
+    with _exports_lock:
+        _exports[key] = data
+        while len(_exports) > MAX_CACHED_EXPORTS:
+            _exports.popitem(last=False)
+    return data
+
+
+def download_button(
+    label: str, build: Callable[[], bytes | str], file_name: str, mime: str, *, content: Any
+) -> None:
+    """One download button whose file is ready when the page is drawn.
+
+    Streamlit's deferred downloads (``data=callable``) keep the generated file
+    unreferenced, and every script run of any session (each 1 s clock fragment)
+    sweeps such files: under a live workshop the browser often fetched a 404
+    and the download was cancelled (seen in the rehearsal). A file handed over
+    with the page stays referenced until the page itself reruns, and the
+    export cache keyed by ``content`` (a fingerprint of what the file shows)
+    keeps reruns cheap.
+    """
+    data = export_data((file_name, mime, lang(), content), build)
+    st.download_button(
+        label, data, file_name=file_name, mime=mime, on_click="ignore", key=f"dl_{file_name}"
+    )
+
+
+def download_buttons(
+    buttons: Sequence[tuple[str, Callable[[], bytes | str], str, str]], *, content: Any
+) -> None:
     """A row of download buttons: (label, data builder, file name, MIME type) each.
 
-    The data is built only when a button is pressed, not on every rerun.
+    ``content`` identifies what the files show (e.g. :func:`snapshot_fingerprint`);
+    see :func:`download_button` for why the files are built with the page.
     """
     for column, (label, build, file_name, mime) in zip(
         st.columns(len(buttons)), buttons, strict=True
     ):
-        column.download_button(
-            label, build, file_name=file_name, mime=mime, on_click="ignore", key=f"dl_{file_name}"
-        )
+        with column:
+            download_button(label, build, file_name, mime, content=content)

@@ -127,18 +127,12 @@ def means():
 
 
 common.show_chart(("history-means", data_key, lang), means, stretch=False)
-png, svg = st.columns([1, 5])
-png.download_button(
-    t("history.export_png"),
-    lambda: charts.chart_png(means()),
-    file_name="section-means.png",
-    mime="image/png",
-    on_click="ignore",
+exports = (
+    (t("history.export_png"), lambda: charts.chart_png(means()), "png", "image/png"),
+    (t("history.export_svg"), lambda: charts.chart_svg(means()), "svg", "image/svg+xml"),
 )
-svg.download_button(
-    t("history.export_svg"),
-    lambda: charts.chart_svg(means()),
-    file_name="section-means.svg",
-    mime="image/svg+xml",
-    on_click="ignore",
-)
+for column, (label, build, extension, mime) in zip(st.columns([1, 5]), exports, strict=True):
+    with column:
+        common.download_button(
+            label, build, f"section-means.{extension}", mime, content=("history-means", data_key)
+        )

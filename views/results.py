@@ -100,7 +100,8 @@ def _downloads(scope: Snapshot, chart, label: str) -> None:
                 export_filename(workshop, f"{label}-chart", "svg"),
                 "image/svg+xml",
             ),
-        ]
+        ],
+        content=common.snapshot_fingerprint(snapshot),  # reports compare with the others
     )
 
 
@@ -207,12 +208,11 @@ else:
         lambda: charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang),
     )
     st.subheader(t("results.workshop_actions_heading"))
-    st.download_button(
+    common.download_button(
         t("reports.download_actions_csv"),
         lambda: actions_csv(rubric, snapshot, lang),
-        file_name=export_filename(workshop, "actions", "csv"),
-        mime="text/csv",
-        on_click="ignore",
-        key="dl_actions",
+        export_filename(workshop, "actions", "csv"),
+        "text/csv",
+        content=common.snapshot_fingerprint(snapshot),
     )
     _downloads(snapshot, bars, "workshop")

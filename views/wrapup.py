@@ -226,6 +226,7 @@ common.download_buttons(
             export_filename(workshop, "tickets", "md"),
             "text/markdown",
         ),
-    ]
+    ],
+    content=common.snapshot_fingerprint(snapshot),
 )
 st.caption(t("wrapup.results_links"))
