@@ -55,6 +55,11 @@ def _create_workshop(page: Page, base: str) -> list[str]:
         timeout=20_000,
     )
     links = page.locator('[data-testid="stCode"]').all_inner_texts()
+    # The list stays in front through the next rerun (the create tab once came back).
+    page.get_by_text("Show archived", exact=True).click()
+    page.wait_for_timeout(1_500)
+    expect(page.get_by_role("tab", name="Workshops")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_text("Join links for the tutors")).to_be_visible()
     return [link.strip() for link in links if "/tutor?" in link]
 
 

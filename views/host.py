@@ -206,10 +206,16 @@ flash = st.session_state.pop("host_flash", "")
 if flash:
     st.success(flash)
 
+# After creating, show the list. Setting the tab's value in session state is not
+# enough: the browser keeps the tab it had and sends it back with the next rerun,
+# so the create tab returned on the next click. A new key is a new tab widget,
+# which opens on its first tab.
 if st.session_state.pop("host_show_list", False):
-    st.session_state["host_tab"] = t("host.tab_workshops")
+    st.session_state["host_tab_generation"] = st.session_state.get("host_tab_generation", 0) + 1
 list_tab, create_tab = st.tabs(
-    [t("host.tab_workshops"), t("host.tab_create")], key="host_tab", on_change="rerun"
+    [t("host.tab_workshops"), t("host.tab_create")],
+    key=f"host_tab_{st.session_state.get('host_tab_generation', 0)}",
+    on_change="rerun",
 )
 with create_tab:
     _create_form()
