@@ -179,7 +179,7 @@ def test_presenter_controls_need_the_passcode_of_that_workshop(page_env: PageEnv
             assert WRONG_PASSCODE in texts(at)
         assert LOCKED in texts(at)
         assert not set(CONTROL_LABELS) & _buttons(at)
-        assert not [s for s in at.selectbox if s.key == "c_jump"]
+        assert not [b for b in at.button if b.key and b.key.startswith("c_jump")]
         assert not at.get("progress")  # nor the live board
     assert store_state(page_env.store) == before
 

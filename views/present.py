@@ -11,6 +11,7 @@ import html
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.logger import get_logger
 
 from views import common
 from workshop import clock, timesource
@@ -19,6 +20,8 @@ from workshop.live import overall_progress, section_progress
 from workshop.models import ClockState
 from workshop.presentation import escape_markdown
 from workshop.store.base import StoreError
+
+LOG = get_logger(__name__)
 
 t = common.t
 lang = common.lang()
@@ -38,11 +41,21 @@ agenda: Agenda = content.agendas[workshop.agenda_id]
 wlang = workshop.language
 
 
-def _apply(change: Callable[[ClockState, float], ClockState]) -> None:
-    """Read the stored clock, apply one control, store it; every screen follows."""
+def _apply(change: Callable[[ClockState, float], ClockState], control: str) -> None:
+    """Read the stored clock, apply one control, store it; every screen follows.
+
+    Each control is logged (which one, and the segment before and after): when a
+    room says "the agenda jumped", the server log says who moved it.
+    """
     try:
         current = store.snapshot(workshop_id).clock
-        store.set_clock(workshop_id, change(current, timesource.now()))
+        changed = change(current, timesource.now())
+        store.set_clock(workshop_id, changed)
+        LOG.info(
+            "workshop %s: host control %s moved the agenda from segment %s (%s) to %s (%s)",
+            workshop_id, control, current.segment, current.status, changed.segment,
+            changed.status,
+        )  # fmt: skip
     except StoreError as error:
         st.session_state["present_error"] = error
     common.forget_live_snapshot()
@@ -61,7 +74,7 @@ if view.status in ("idle", "finished"):
         icon=":material/play_arrow:",
         key="c_start",
         on_click=_apply,
-        args=(lambda c, now: clock.start(agenda, c, now),),
+        args=(lambda c, now: clock.start(agenda, c, now), "start"),
     )
 elif view.status == "running":
     controls[0].button(
@@ -69,7 +82,7 @@ elif view.status == "running":
         icon=":material/pause:",
         key="c_pause",
         on_click=_apply,
-        args=(clock.pause,),
+        args=(clock.pause, "pause"),
     )
 else:
     controls[0].button(
@@ -78,26 +91,26 @@ else:
         icon=":material/play_arrow:",
         key="c_resume",
         on_click=_apply,
-        args=(clock.resume,),
+        args=(clock.resume, "resume"),
     )
 controls[1].button(
     t("present.plus1"),
     key="c_plus1",
     on_click=_apply,
-    args=(lambda c, now: clock.extend(c, 60, now),),
+    args=(lambda c, now: clock.extend(c, 60, now), "+1 min"),
 )
 controls[2].button(
     t("present.plus5"),
     key="c_plus5",
     on_click=_apply,
-    args=(lambda c, now: clock.extend(c, 300, now),),
+    args=(lambda c, now: clock.extend(c, 300, now), "+5 min"),
 )
 controls[3].button(
     t("present.previous"),
     icon=":material/skip_previous:",
     key="c_prev",
     on_click=_apply,
-    args=(lambda c, now: clock.previous_segment(agenda, c, now),),
+    args=(lambda c, now: clock.previous_segment(agenda, c, now), "previous"),
     disabled=view.index == 0 and view.status != "finished",
 )
 controls[4].button(
@@ -105,25 +118,30 @@ controls[4].button(
     icon=":material/skip_next:",
     key="c_next",
     on_click=_apply,
-    args=(lambda c, now: clock.next_segment(agenda, c, now),),
+    args=(lambda c, now: clock.next_segment(agenda, c, now), "next"),
     disabled=view.status == "finished",
 )
 
 
-def _jump() -> None:
-    target = st.session_state["c_jump"]
-    _apply(lambda c, now: clock.jump(agenda, c, target, now))
+def _jump_to(target: int) -> Callable[[ClockState, float], ClockState]:
+    return lambda c, now: clock.jump(agenda, c, target, now)
 
 
-st.session_state["c_jump"] = view.index  # follow the stored clock, not the last pick
-controls[5].selectbox(
-    t("present.jump"),
-    list(range(len(agenda.segments))),
-    format_func=lambda i: f"{i + 1}. {agenda.segments[i].title.get(wlang)}",
-    key="c_jump",
-    on_change=_jump,
-    label_visibility="collapsed",
-)
+# Going to a segment is a button per segment (in a popover), not a select box with a
+# callback: a select box whose value follows the stored clock raced with the 1 s clock
+# fragment, whose request could still carry the previous pick and fire the callback,
+# moving the agenda back right after Next (seen in the rehearsal, even with a new key
+# per segment). A button only fires when it is pressed.
+with controls[5].popover(t("present.jump"), icon=":material/list:", width="stretch"):
+    for index, item in enumerate(agenda.segments):
+        st.button(
+            f"{index + 1}. {item.title.get(wlang)}",
+            key=f"c_jump_{index}",
+            on_click=_apply,
+            args=(_jump_to(index), f"jump to {index}"),
+            disabled=index == view.index,
+            type="tertiary",
+        )
 error = st.session_state.pop("present_error", None)
 if error is not None:
     common.show_store_error(error)

@@ -241,13 +241,16 @@ with st.sidebar:
 
 labels = {section.id: section.short.get(lang) for section in rubric.sections}
 host_section = host_view.segment.section_id
+# Following the host opens a new tab widget (a new key) on the host's section. Setting
+# the tabs' value instead raced with the 1 s fragment: its request could carry the tab
+# the browser still showed, which put the tutor back on the previous section.
 if follow and host_section and st.session_state.get("_followed") != host_section:
-    st.session_state["tutor_section"] = labels[host_section]
     st.session_state["_followed"] = host_section
+    st.session_state["_tabs_generation"] = st.session_state.get("_tabs_generation", 0) + 1
 
 tabs = st.tabs(
     list(labels.values()),
-    key="tutor_section",
+    key=f"tutor_section_{st.session_state.get('_tabs_generation', 0)}",
     on_change="rerun",
     default=labels.get(host_section or ""),
 )
