@@ -45,4 +45,4 @@ clean:
 
 ## Refresh the README's screenshots from the browser tests.
 screenshots: $(VENV)/.test-installed
-	WORKSHOP_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -m browser -k "e2e" -q
+	WORKSHOP_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -m browser -k "e2e or rehearsal" -q

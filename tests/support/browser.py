@@ -55,18 +55,19 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     )
 
 
-def save_screenshot(page, name: str) -> None:
+def save_screenshot(page, name: str, *, readme: bool = True) -> None:
     """A 1280x720 screenshot as a test artifact, and into the README's folder when asked.
 
     ``make screenshots`` sets WORKSHOP_SCREENSHOTS_DIR=docs/screenshots so the
-    README shows exactly what the test suite saw.
+    README shows exactly what the test suite saw; ``readme=False`` keeps a
+    picture only among the artifacts.
     """
     import os
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name))
     target = os.environ.get("WORKSHOP_SCREENSHOTS_DIR")
-    if target:
+    if target and readme:
         Path(target).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(target) / name))
 
@@ -74,4 +75,12 @@ def save_screenshot(page, name: str) -> None:
 def scroll_to_top_of(page, text: str) -> None:
     """Scroll the main area so the element showing ``text`` is at the top of the screen."""
     page.get_by_text(text).first.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(400)
+
+
+def scroll_to_page_top(page) -> None:
+    """Scroll the main area back to its top (where the page's notices are)."""
+    page.locator('[data-testid="stMainBlockContainer"]').evaluate(
+        "e => e.scrollIntoView({block: 'start'})"
+    )
     page.wait_for_timeout(400)
