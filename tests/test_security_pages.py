@@ -418,8 +418,10 @@ def test_the_key_detector_finds_keys_and_ignores_placeholders() -> None:
     assert key_material('private_key = "' + pem.replace("\n", "\\n") + '"')
     assert key_material(f'"private_key_id": "{key_id}"')
     assert key_material(f"private_key_id = '{key_id}'")
+    placeholder = 'private_key = "-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----\\n"'
+    assert key_material(placeholder) == []
     example = (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")
-    assert "PRIVATE KEY" in example and "private_key_id" in example
+    assert "private_key =" in example and "private_key_id =" in example
     assert key_material(example) == []
     assert key_material('"private_key_id": hashlib.sha1(public_pem.encode()).hexdigest()') == []
 
