@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -442,6 +442,46 @@ def _key_problem(sheet: str, row: int, lang: str, code: str, **params: object) -
     )
 
 
+def _keyed_rows(
+    sheet: str,
+    values: Values,
+    header: Header,
+    key_columns: tuple[str, ...],
+    lang: str,
+    problems: list[Problem],
+) -> Iterator[tuple[int, _RowReader, tuple[str, ...]]]:
+    """Rows whose key is filled in and not seen before: (row number, reader, key).
+
+    A row without its key, or repeating an earlier row's key, is reported in
+    ``problems`` and skipped: which of two rows a person meant cannot be guessed.
+    """
+    first_row: dict[tuple[str, ...], int] = {}
+    for index, row in enumerate(values[1:], start=2):
+        if is_blank(row):
+            continue
+        reader = _RowReader(sheet, index, row, header, lang)
+        key = tuple(reader.text(column) for column in key_columns)
+        missing = next((col for col, value in zip(key_columns, key, strict=True) if not value), "")
+        if missing:
+            problems.append(_key_problem(sheet, index, lang, "no_key", column=missing))
+            continue
+        if key in first_row:
+            problems.append(
+                _key_problem(
+                    sheet,
+                    index,
+                    lang,
+                    "duplicate_key",
+                    column=key_columns[-1],
+                    value=key[-1],
+                    first=first_row[key],
+                )
+            )
+            continue
+        first_row[key] = index
+        yield index, reader, key
+
+
 # --------------------------------------------------------------------------- Settings
 
 
@@ -470,27 +510,9 @@ def parse_settings(values: Values | None, lang: str = "en") -> SettingsTable:
     problems = header_problems(SETTINGS, header, SETTINGS_HEADER, KEY_COLUMNS[SETTINGS], lang)
     rows: dict[str, SettingsRow] = {}
     if header.has(*KEY_COLUMNS[SETTINGS]):
-        for index, row in enumerate(values[1:], start=2):
-            if is_blank(row):
-                continue
-            reader = _RowReader(SETTINGS, index, row, header, lang)
-            workshop_id = reader.text("workshop_id")
-            if not workshop_id:
-                problems.append(_key_problem(SETTINGS, index, lang, "no_key", column="workshop_id"))
-                continue
-            if workshop_id in rows:
-                problems.append(
-                    _key_problem(
-                        SETTINGS,
-                        index,
-                        lang,
-                        "duplicate_key",
-                        column="workshop_id",
-                        value=workshop_id,
-                        first=rows[workshop_id].row,
-                    )
-                )
-                continue
+        for _index, reader, (workshop_id,) in _keyed_rows(
+            SETTINGS, values, header, ("workshop_id",), lang, problems
+        ):
             rows[workshop_id] = _settings_row(reader, workshop_id)
     return SettingsTable(header, rows, tuple(problems), next_free_row(values))
 
@@ -586,32 +608,10 @@ def parse_groups(values: Values | None, lang: str = "en") -> GroupsTable:
     header = read_header(values, GROUPS_HEADER)
     problems = header_problems(GROUPS, header, GROUPS_HEADER, KEY_COLUMNS[GROUPS], lang)
     rows: list[GroupRow] = []
-    first_row: dict[tuple[str, str], int] = {}
     if header.has(*KEY_COLUMNS[GROUPS]):
-        for index, row in enumerate(values[1:], start=2):
-            if is_blank(row):
-                continue
-            reader = _RowReader(GROUPS, index, row, header, lang)
-            workshop_id, group_id = reader.text("workshop_id"), reader.text("group_id")
-            if not workshop_id or not group_id:
-                missing = "workshop_id" if not workshop_id else "group_id"
-                problems.append(_key_problem(GROUPS, index, lang, "no_key", column=missing))
-                continue
-            key = (workshop_id, group_id)
-            if key in first_row:
-                problems.append(
-                    _key_problem(
-                        GROUPS,
-                        index,
-                        lang,
-                        "duplicate_key",
-                        column="group_id",
-                        value=group_id,
-                        first=first_row[key],
-                    )
-                )
-                continue
-            first_row[key] = index
+        for index, reader, (workshop_id, group_id) in _keyed_rows(
+            GROUPS, values, header, ("workshop_id", "group_id"), lang, problems
+        ):
             reader.context = {"group_id": group_id}
             name = reader.raw("name") or group_id
             group = Group(
@@ -702,30 +702,10 @@ def parse_actions(values: Values | None, lang: str = "en") -> ActionsTable:
     header = read_header(values, ACTIONS_HEADER)
     problems = header_problems(ACTIONS, header, ACTIONS_HEADER, KEY_COLUMNS[ACTIONS], lang)
     rows: list[ActionRow] = []
-    first_row: dict[str, int] = {}
     if header.has(*KEY_COLUMNS[ACTIONS]):
-        for index, row in enumerate(values[1:], start=2):
-            if is_blank(row):
-                continue
-            reader = _RowReader(ACTIONS, index, row, header, lang)
-            action_id = reader.text("action_id")
-            if not action_id:
-                problems.append(_key_problem(ACTIONS, index, lang, "no_key", column="action_id"))
-                continue
-            if action_id in first_row:
-                problems.append(
-                    _key_problem(
-                        ACTIONS,
-                        index,
-                        lang,
-                        "duplicate_key",
-                        column="action_id",
-                        value=action_id,
-                        first=first_row[action_id],
-                    )
-                )
-                continue
-            first_row[action_id] = index
+        for index, reader, (action_id,) in _keyed_rows(
+            ACTIONS, values, header, ("action_id",), lang, problems
+        ):
             reader.context = {"group_id": reader.text("group_id")}
             action = ActionItem(
                 id=action_id,
