@@ -101,12 +101,15 @@ def _downloads(scope: Snapshot, chart, label: str) -> None:
                 "image/svg+xml",
             ),
         ],
-        content=common.snapshot_fingerprint(snapshot),  # reports compare with the others
+        content=exports_key,
     )
 
 
 st.caption(f"{t('results.read_only')} · {escape_markdown(workshop.title)} · {workshop.date}")
 fingerprint = common.answers_fingerprint(snapshot)
+# What every export on this page shows: the whole workshop (a group's report compares it
+# with the others), computed once per rerun for all the download buttons.
+exports_key = common.snapshot_fingerprint(snapshot)
 
 
 def bars():
@@ -213,6 +216,6 @@ else:
         lambda: actions_csv(rubric, snapshot, lang),
         export_filename(workshop, "actions", "csv"),
         "text/csv",
-        content=common.snapshot_fingerprint(snapshot),
+        content=exports_key,
     )
     _downloads(snapshot, bars, "workshop")
