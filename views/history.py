@@ -131,7 +131,7 @@ exports = (
     (t("history.export_png"), lambda: charts.chart_png(means()), "png", "image/png"),
     (t("history.export_svg"), lambda: charts.chart_svg(means()), "svg", "image/svg+xml"),
 )
-for column, (label, build, extension, mime) in zip(st.columns([1, 5]), exports, strict=True):
+for column, (label, build, extension, mime) in zip(st.columns([1, 1, 2])[:2], exports, strict=True):
     with column:
         common.download_button(
             label, build, f"section-means.{extension}", mime, content=("history-means", data_key)
