@@ -413,8 +413,14 @@ def test_a_person_renaming_a_sheet_breaks_old_ranges(
 
 
 def test_google_auth_side_calls_stay_local_and_other_hosts_are_refused(
-    fake: FakeSheetsServer, gc: gspread.Client
+    fake: FakeSheetsServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # google-auth 2.63 made its access-boundary lookup opt-in; turn it on so the side call
+    # still happens here and the test proves it is answered by the fake, not by Google.
+    monkeypatch.setenv(
+        "GOOGLE_SDK_EXPERIMENTAL_PYTHON_REGIONAL_ACCESS_BOUNDARY_LOOKUP_ENABLED", "true"
+    )
+    gc = fake.gspread_client()
     key = fake.create_spreadsheet(title="Named")
     gc.open_by_key(key)
     deadline = time.monotonic() + 5
