@@ -35,7 +35,15 @@ from pathlib import Path
 import pytest
 
 from tests.rubric_factory import item_ids
-from workshop.models import ActionItem, Answer, AnswerChange, ClockState, Group, Workshop
+from workshop.models import (
+    ActionItem,
+    Answer,
+    AnswerChange,
+    ClockState,
+    FieldPatch,
+    Group,
+    Workshop,
+)
 from workshop.store.base import NotFound, Store, StoreError
 from workshop.store.sqlite import SqliteStore
 
@@ -512,3 +520,110 @@ def test_find_token_resolves_workshop_and_group_links(store: Store) -> None:
     assert store.find_token(groups_two[0].results_token) == (two.id, groups_two[0].id)
     assert store.find_token("no-such-token") is None
     assert store.find_token("") is None
+
+
+# -- field-level patches ----------------------------------------------------------------------
+
+
+def patch(item: str, field: str, text: str, base: str, at: str, by: str = "ann") -> FieldPatch:
+    return FieldPatch(item, field, text, base, at, by)
+
+
+T1 = "2026-11-23T10:20:01.000000+00:00"
+T2 = "2026-11-23T10:20:02.000000+00:00"
+T3 = "2026-11-23T10:20:03.000000+00:00"
+
+
+def test_a_patch_writes_only_its_field_and_stamps_the_row(store: Store) -> None:
+    workshop, groups = setup_workshop(store)
+    gid = groups[0].id
+    store.save_answers(
+        workshop.id, gid, [AnswerChange("data-1", "0", "evidence: wiki page")],
+        updated_by="ann", updated_at=AT,
+    )  # fmt: skip
+    outcomes = store.apply_patches(
+        workshop.id, gid, [patch("data-1", "value", "1", "0", T1, "ben")]
+    )
+    assert [(o.result, o.current) for o in outcomes] == [("written", "1")]
+    stored = store.snapshot(workshop.id).group_answers(gid)["data-1"]
+    # The note was not part of the change and is untouched; the row says who changed it.
+    assert stored == Answer(gid, "data-1", "1", "evidence: wiki page", T1, "ben")
+
+    store.apply_patches(
+        workshop.id, gid, [patch("data-1", "note", "CI job", "evidence: wiki page", T2)]
+    )
+    stored = store.snapshot(workshop.id).group_answers(gid)["data-1"]
+    assert (stored.value, stored.note, stored.updated_by) == ("1", "CI job", "ann")
+
+
+def test_a_patch_for_an_unanswered_item_creates_its_answer(store: Store) -> None:
+    workshop, groups = setup_workshop(store)
+    gid = groups[1].id
+    outcomes = store.apply_patches(
+        workshop.id,
+        gid,
+        [patch("infra-3", "note", "runbook", "", T1), patch("infra-3", "value", "0.5", "", T2)],
+    )
+    assert [o.result for o in outcomes] == ["written", "written"]
+    assert store.snapshot(workshop.id).group_answers(gid)["infra-3"] == Answer(
+        gid, "infra-3", "0.5", "runbook", T2, "ann"
+    )
+    assert store.snapshot(workshop.id).group_answers(groups[0].id) == {}
+
+
+def test_a_retried_patch_is_already_there(store: Store) -> None:
+    workshop, groups = setup_workshop(store)
+    gid = groups[0].id
+    change = [patch("data-2", "value", "N/A", "", T1)]
+    store.apply_patches(workshop.id, gid, change)
+    again = store.apply_patches(workshop.id, gid, change)
+    assert [(o.result, o.current, o.current_by) for o in again] == [("already", "N/A", "ann")]
+
+
+def test_a_change_made_on_a_stale_screen_does_not_overwrite_a_newer_one(store: Store) -> None:
+    workshop, groups = setup_workshop(store)
+    gid = groups[0].id
+    # Ben's screen showed "" and he chose 1 at T3; Ann, who saw "", chose 0 at T2.
+    store.apply_patches(workshop.id, gid, [patch("model-2", "value", "1", "", T3, "ben")])
+    # Ann's change reaches the record later, but it was made earlier: Ben's stays.
+    late = store.apply_patches(
+        workshop.id, gid, [patch("model-2", "value", "0", "", T2)], known_at=lambda p, cur: T3
+    )
+    assert [(o.result, o.current, o.current_by, o.current_at) for o in late] == [
+        ("superseded", "1", "ben", T3)
+    ]
+    # Nobody knows when the record's value was set (typed into the sheet): it is kept.
+    unknown = store.apply_patches(workshop.id, gid, [patch("model-2", "value", "0.5", "", T3)])
+    assert unknown[0].result == "superseded"
+    # A change made after the record's value was set wins.
+    later = store.apply_patches(
+        workshop.id,
+        gid,
+        [patch("model-2", "value", "0", "", "2026-11-23T10:20:04.000000+00:00")],
+        known_at=lambda p, cur: T3,
+    )
+    assert later[0].result == "written"
+    assert store.snapshot(workshop.id).group_answers(gid)["model-2"].value == "0"
+
+
+def test_patches_to_unknown_group_or_workshop_are_not_found(store: Store) -> None:
+    workshop, _ = setup_workshop(store)
+    _, other_groups = setup_workshop(store, "w_two")
+    change = [patch("data-1", "value", "1", "", T1)]
+    with pytest.raises(NotFound):
+        store.apply_patches(workshop.id, "g_missing", change)
+    with pytest.raises(NotFound):
+        store.apply_patches(workshop.id, other_groups[0].id, change)
+    with pytest.raises(NotFound):
+        store.apply_patches("w_missing", other_groups[0].id, change)
+
+
+def test_the_revision_moves_with_every_change_and_only_then(store: Store) -> None:
+    workshop, groups = setup_workshop(store)
+    first = store.revision(workshop.id)
+    assert store.revision(workshop.id) == first
+    store.apply_patches(workshop.id, groups[0].id, [patch("data-1", "value", "1", "", T1)])
+    second = store.revision(workshop.id)
+    assert second != first
+    store.set_clock(workshop.id, ClockState(segment=1, status="running", started_at=5.0))
+    assert store.revision(workshop.id) not in (first, second)

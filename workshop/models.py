@@ -61,6 +61,50 @@ class AnswerChange:
     note: str
 
 
+#: The two fields of an answer a person edits; a change touches exactly one of them.
+ANSWER_FIELDS: tuple[str, ...] = ("value", "note")
+
+
+@dataclass(frozen=True)
+class FieldPatch:
+    """One field of one answer as a person changed it, with what they saw before.
+
+    A tutor page writes the field that changed and nothing else, so a new
+    answer never carries an old note back into the record (and vice versa).
+    ``base`` is the text the person saw before the change: if the record
+    still holds it, nobody else changed the field meanwhile and the patch is
+    written; if not, :func:`workshop.patches.decide` settles who was later.
+    ``made_at`` is when the person made it (ISO UTC with microseconds), which
+    is what "the later one wins" compares, not when it reached the record.
+    """
+
+    item_id: str
+    field: str  # one of ANSWER_FIELDS
+    text: str
+    base: str
+    made_at: str
+    made_by: str
+
+    def __post_init__(self) -> None:
+        if self.field not in ANSWER_FIELDS:
+            raise ValueError(f"Unknown answer field {self.field!r}.")
+
+
+@dataclass(frozen=True)
+class PatchOutcome:
+    """What became of a patch: written, already there, or superseded by a later change.
+
+    ``current`` is the field's text in the record after the decision, with who
+    changed the row last and when, so the page can say who won.
+    """
+
+    patch: FieldPatch
+    result: str  # "written", "already" or "superseded"
+    current: str
+    current_by: str = ""
+    current_at: str = ""
+
+
 @dataclass(frozen=True)
 class ClockState:
     """The shared agenda clock, stored so every screen shows the same countdown.

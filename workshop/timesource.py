@@ -23,6 +23,11 @@ def now_iso() -> str:
     return datetime.fromtimestamp(now(), UTC).replace(microsecond=0).isoformat()
 
 
+def now_precise_iso() -> str:
+    """The current UTC time with microseconds: orders two changes made in the same second."""
+    return datetime.fromtimestamp(now(), UTC).isoformat(timespec="microseconds")
+
+
 def set_source(source: Callable[[], float] | None) -> None:
     """Replace the clock (tests); ``None`` restores the real one."""
     global _source

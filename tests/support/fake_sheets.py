@@ -518,6 +518,20 @@ class _Sheet:
             grid["columnCount"] = cols
         self.cells = {k: v for k, v in self.cells.items() if k[0] < self.rows and k[1] < self.cols}
 
+    def permute_rows(self, start: int, order: Sequence[int]) -> None:
+        """Rows ``start + i`` take the cells of rows ``start + order[i]`` (0-based rows).
+
+        Whole cells move (values, formulas and data validation), as in Sheets,
+        where a sort or a row move carries the row's formatting and rules along.
+        """
+        end = start + len(order)
+        moved = {k: v for k, v in self.cells.items() if not start <= k[0] < end}
+        for new_index, old_index in enumerate(order):
+            for (r, c), cell in self.cells.items():
+                if r == start + old_index:
+                    moved[(start + new_index, c)] = cell
+        self.cells = moved
+
     def shift(self, axis: int, start: int, delta: int) -> None:
         """Shift cells at ``axis`` index >= start by delta; a negative delta deletes those first."""
         moved: dict[tuple[int, int], _Cell] = {}
@@ -812,10 +826,11 @@ class FakeSheetsServer:
         self._log: list[RequestRecord] = []
         self._quota: int | None = quota_per_minute
         self._windows: dict[str, deque[float]] = {}
-        self._inject: deque[tuple[int, bool]] = deque()
+        self._inject: deque[tuple[int, bool, str | None]] = deque()
         self._fail_until: float | None = None
         self._fail_status = 500
-        self._drops: deque[bool] = deque()
+        self._drops: deque[tuple[bool, str | None]] = deque()
+        self._hooks: list[tuple[str, Callable[[], None]]] = []
         self._tokens: dict[str, str] = {}
         self._token_counter = 0
         self._sheet_counter = 0
@@ -1047,10 +1062,13 @@ class FakeSheetsServer:
 
     # ---- faults, quota and the log ---------------------------------------------------------
 
-    def inject(self, status: int, count: int = 1, *, html: bool = False) -> None:
-        """The next ``count`` API requests fail with ``status`` (Google-shaped body, or HTML)."""
+    def inject(
+        self, status: int, count: int = 1, *, html: bool = False, kind: str | None = None
+    ) -> None:
+        """The next ``count`` API requests (of ``kind``: "read", "write", "meta", if given)
+        fail with ``status`` (Google-shaped body, or HTML)."""
         with self._lock:
-            self._inject.extend([(int(status), bool(html))] * int(count))
+            self._inject.extend([(int(status), bool(html), kind)] * int(count))
 
     def fail_for(self, seconds: float, status: int = 500) -> None:
         """Every API request fails with ``status`` for the next ``seconds`` (server clock)."""
@@ -1058,18 +1076,29 @@ class FakeSheetsServer:
             self._fail_until = self._clock() + float(seconds)
             self._fail_status = int(status)
 
-    def drop_next(self, n: int = 1, *, apply: bool = False) -> None:
-        """Close the next ``n`` API connections without answering (client: ConnectionError).
+    def drop_next(self, n: int = 1, *, apply: bool = False, kind: str | None = None) -> None:
+        """Close the next ``n`` API connections (of ``kind``, if given) without answering.
 
-        ``apply=True`` processes the request first, like a response lost after the write.
+        The client sees a ConnectionError. ``apply=True`` processes the request
+        first, like a response lost after the write.
         """
         with self._lock:
-            self._drops.extend([bool(apply)] * int(n))
+            self._drops.extend([(bool(apply), kind)] * int(n))
+
+    def before_next(self, kind: str, action: Callable[[], None]) -> None:
+        """Run ``action`` (in-process) just before the next API request of ``kind`` is served.
+
+        Deterministic interleavings for tests: e.g. a person sorts a worksheet
+        between the app's read and its write (``before_next("write", ...)``).
+        """
+        with self._lock:
+            self._hooks.append((kind, action))
 
     def clear_faults(self) -> None:
         with self._lock:
             self._inject.clear()
             self._drops.clear()
+            self._hooks.clear()
             self._fail_until = None
 
     def set_quota(self, per_minute: int | None) -> None:
@@ -1183,12 +1212,16 @@ class FakeSheetsServer:
             return str(claims.get("iss", ""))
         return None
 
-    def _take_fault(self) -> tuple[str, Any] | None:
+    def _take_fault(self, kind: str) -> tuple[str, Any] | None:
         with self._lock:
-            if self._drops:
-                return "drop", self._drops.popleft()
-            if self._inject:
-                return "status", self._inject.popleft()
+            for index, (apply, wanted) in enumerate(self._drops):
+                if wanted is None or wanted == kind:
+                    del self._drops[index]
+                    return "drop", apply
+            for index, (status, html, wanted) in enumerate(self._inject):
+                if wanted is None or wanted == kind:
+                    del self._inject[index]
+                    return "status", (status, html)
             if self._fail_until is not None:
                 if self._clock() < self._fail_until:
                     return "status", (self._fail_status, False)
@@ -1212,8 +1245,13 @@ class FakeSheetsServer:
         self, method: str, path: str, query: str, headers: Any, body: bytes
     ) -> _Response | None:
         kind = _classify(method, path)
+        with self._lock:
+            due = [hook for hook in self._hooks if hook[0] == kind]
+            self._hooks = [hook for hook in self._hooks if hook[0] != kind]
+        for _kind, action in due:
+            action()
         record = self._record(method, path, query, kind)
-        fault = self._take_fault()
+        fault = self._take_fault(kind)
         drop_after = False
         if fault is not None:
             what, arg = fault
@@ -1708,6 +1746,105 @@ class FakeSheetsServer:
         else:
             sheet.props["gridProperties"]["columnCount"] -= end - start
         return {}
+
+    def _req_sortRange(self, ss: _Spreadsheet, body: dict[str, Any]) -> Any:
+        """Sort the rows of a grid range by columns (what a person's "Sort range" does)."""
+        grid = body.get("range") or {}
+        sheet = self._sheet_by_id(ss, grid.get("sheetId", 0))
+        start = int(grid.get("startRowIndex", 0))
+        end = int(grid.get("endRowIndex", sheet.rows))
+        specs = body.get("sortSpecs") or []
+        if not specs:
+            raise _bad("sortSpecs is required.")
+        rows = list(range(end - start))
+
+        def sort_key(offset: int) -> tuple[Any, ...]:
+            key: list[Any] = []
+            for spec in specs:
+                col = int(spec.get("dimensionIndex", 0))
+                value = render(sheet.get(start + offset, col))
+                # Blanks last (as Sheets does), numbers before text.
+                if value is None or value == "":
+                    key.append((2, 0, ""))
+                elif isinstance(value, (int, float)):
+                    key.append((0, value, ""))
+                else:
+                    key.append((1, 0, str(value).casefold()))
+            return tuple(key)
+
+        order = rows
+        for spec in reversed(specs):
+            index = specs.index(spec)
+            descending = spec.get("sortOrder") == "DESCENDING"
+            order = sorted(order, key=lambda o, i=index: sort_key(o)[i], reverse=descending)
+            if descending:  # blanks stay last in both orders
+                blanks = [o for o in order if sort_key(o)[index][0] == 2]
+                order = [o for o in order if sort_key(o)[index][0] != 2] + blanks
+        sheet.permute_rows(start, order)
+        return {}
+
+    def _req_moveDimension(self, ss: _Spreadsheet, body: dict[str, Any]) -> Any:
+        """Move rows (dragging them in the grid): cells go along with their rows."""
+        source = body.get("source") or {}
+        sheet, axis, start, end = self._dimension_range(ss, {"range": source})
+        if axis != 0:
+            raise _bad("The fake moves rows only.")
+        destination = int(body.get("destinationIndex", 0))
+        rows = list(range(sheet.rows))
+        block = rows[start:end]
+        rest = rows[:start] + rows[end:]
+        insert_at = destination if destination <= start else destination - len(block)
+        order = rest[:insert_at] + block + rest[insert_at:]
+        sheet.permute_rows(0, order)
+        return {}
+
+    # ---- rows moved by a person (in-process shortcuts for tests) ---------------------------
+
+    def sort_rows(
+        self, key: str, title: str, column: int, *, descending: bool = False, header: int = 1
+    ) -> None:
+        """Sort a worksheet's rows below the header by a column, as a person would."""
+        with self._lock:
+            ss = self._spreadsheets[key]
+            sheet = self._sheet(key, title)
+            self._req_sortRange(
+                ss,
+                {
+                    "range": {"sheetId": sheet.sheet_id, "startRowIndex": header},
+                    "sortSpecs": [
+                        {
+                            "dimensionIndex": column,
+                            "sortOrder": "DESCENDING" if descending else "ASCENDING",
+                        }
+                    ],
+                },
+            )
+
+    def reverse_rows(self, key: str, title: str, *, header: int = 1) -> None:
+        """Reverse the order of the used rows below the header."""
+        with self._lock:
+            sheet = self._sheet(key, title)
+            valued = [r for (r, _c), cell in sheet.cells.items() if cell.value not in (None, "")]
+            used = max(valued, default=header - 1) + 1
+            count = max(0, used - header)
+            sheet.permute_rows(header, list(reversed(range(count))))
+
+    def delete_rows(self, key: str, title: str, first: int, last: int) -> None:
+        """Delete rows ``first``..``last`` (1-based, inclusive), shifting the rest up."""
+        with self._lock:
+            ss = self._spreadsheets[key]
+            sheet = self._sheet(key, title)
+            self._req_deleteDimension(
+                ss,
+                {
+                    "range": {
+                        "sheetId": sheet.sheet_id,
+                        "dimension": "ROWS",
+                        "startIndex": first - 1,
+                        "endIndex": last,
+                    }
+                },
+            )
 
     # ---- HTTP control endpoints (/_fake/...) -----------------------------------------------
 

@@ -15,9 +15,21 @@ Design rules every backend follows (the contract tests in
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from workshop.models import ActionItem, AnswerChange, ClockState, Group, Snapshot, Workshop
+from workshop.models import (
+    ActionItem,
+    AnswerChange,
+    ClockState,
+    FieldPatch,
+    Group,
+    PatchOutcome,
+    Snapshot,
+    Workshop,
+)
+
+#: When the text a field holds now was set, if anyone knows (ISO UTC); see workshop.patches.
+KnownAt = Callable[[FieldPatch, str], str | None]
 
 
 class StoreError(Exception):
@@ -109,6 +121,47 @@ class Store(ABC):
         Raises :class:`StoreUnavailable` when the write may not have happened;
         the caller keeps the changes and retries (writes are idempotent).
         """
+
+    @abstractmethod
+    def apply_patches(
+        self,
+        workshop_id: str,
+        group_id: str,
+        patches: Sequence[FieldPatch],
+        *,
+        known_at: KnownAt | None = None,
+    ) -> list[PatchOutcome]:
+        """Write the fields people changed, each decided against the record as it is now.
+
+        The record is read inside the same write (a transaction, or a fresh
+        read inside the same commit on Sheets), each patch is decided with
+        :func:`workshop.patches.decide` and only the fields decided "written"
+        change, with the row's "updated by/at" of the latest of them. One
+        outcome per patch, in order. Raises :class:`StoreUnavailable` when the
+        write may not have happened; retrying is safe (a patch already there is
+        "already").
+        """
+
+    def revision(self, workshop_id: str) -> object:
+        """A value that changes whenever anything of the workshop changes; cheap to ask.
+
+        Live pages poll it every second and redraw only when it moved. The
+        default reads the whole workshop; backends answer from a counter.
+        """
+        snapshot = self.snapshot(workshop_id)
+        return hash(
+            (
+                snapshot.workshop,
+                snapshot.groups,
+                snapshot.clock,
+                snapshot.actions,
+                tuple(
+                    (group_id, item_id, answer)
+                    for group_id, answers in sorted(snapshot.answers.items())
+                    for item_id, answer in sorted(answers.items())
+                ),
+            )
+        )
 
     @abstractmethod
     def set_clock(self, workshop_id: str, clock: ClockState) -> None:

@@ -47,10 +47,11 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import copy
+import logging
 import random
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -64,7 +65,9 @@ from workshop.models import (
     Answer,
     AnswerChange,
     ClockState,
+    FieldPatch,
     Group,
+    PatchOutcome,
     Problem,
     Snapshot,
     Workshop,
@@ -83,7 +86,25 @@ from workshop.sheets_client import (
     to_store_error,
 )
 from workshop.store import sheets_layout as layout
-from workshop.store.base import NotFound, Store, StoreConfigError, StoreError, StoreUnavailable
+from workshop.store import sheets_plans as plans
+from workshop.store.base import (
+    KnownAt,
+    NotFound,
+    Store,
+    StoreConfigError,
+    StoreError,
+    StoreUnavailable,
+)
+from workshop.store.sheets_book import (
+    BookState,
+    clear_books,
+    shared_book,
+)
+from workshop.store.sheets_pacing import Pacer, QuotaPacer, clear_pacers, shared_pacer
+from workshop.store.sheets_plans import CommitWrites, Planner
+
+LOG = logging.getLogger(__name__)
+__all__ = ["BookState", "PrepareReport", "QuotaPacer", "SheetsStore", "clear_shared_books"]
 
 T = TypeVar("T")
 
@@ -109,195 +130,33 @@ QUOTA_BURST = 8
 RETRY_BUDGET_SECONDS = 5.0
 #: Tokens an optional re-read leaves in the bucket for the next saves.
 READ_RESERVE = 2
+#: With background reads, the age after which a page reads the sheet itself when
+#: nothing else refreshed the copy (the refresher stopped, or never started).
+MAX_STALE_SECONDS = 30.0
+#: How long a rubric that failed to load is remembered as missing before trying again
+#: (a content file being fixed while the app runs).
+RUBRIC_RETRY_SECONDS = 10.0
+#: How long a write is remembered for the check that it landed in its item's row.
+VERIFY_SECONDS = 120.0
+#: A page that asked for the copy within this many seconds keeps the refresher reading.
+DEMAND_SECONDS = 15.0
 Rows = list[list[Any]]
-
-# ------------------------------------------------------------------ shared per-process state
-
-
-@dataclass(frozen=True)
-class BookState:
-    """One whole-spreadsheet read: worksheet list and every worksheet's values."""
-
-    sheets: Mapping[str, layout.SheetInfo]
-    values: Mapping[str, Rows]
-    read_at: float  # the reading store's monotonic clock
-
-
-@dataclass
-class RequestStats:
-    """Requests this process sent for one spreadsheet (tests and the benchmark read it)."""
-
-    reads: int = 0
-    writes: int = 0
-    metadata: int = 0
-    recent: deque[tuple[float, str]] = field(default_factory=deque)  # (clock time, kind)
-
-    @property
-    def total(self) -> int:
-        return self.reads + self.writes + self.metadata
-
-    def count(self, kind: str, now: float) -> None:
-        setattr(self, kind, getattr(self, kind) + 1)
-        self.recent.append((now, kind))
-        while self.recent and now - self.recent[0][0] >= 60.0:
-            self.recent.popleft()
-
-    def in_last_minute(self, now: float, kinds: tuple[str, ...] = ("writes", "metadata")) -> int:
-        return sum(1 for at, kind in self.recent if now - at < 60.0 and kind in kinds)
-
-
-class SharedBook:
-    """What every store handle of one process shares for one spreadsheet.
-
-    The lock is held for the duration of a fetch, so concurrent sessions
-    coalesce into one request: the first thread reads, the others wait and
-    then find a fresh copy.
-    """
-
-    def __init__(self, cache_key: tuple[str, str, str]) -> None:
-        self.cache_key = cache_key
-        self.lock = threading.RLock()
-        self.spreadsheet: gspread.Spreadsheet | None = None
-        self.sheets: dict[str, layout.SheetInfo] | None = None
-        self.sheets_at = float("-inf")
-        self.state: BookState | None = None
-        self.stats = RequestStats()
-        # Snapshots built from ``state``, so 60 viewers do not each parse the same read.
-        self.memo: dict[tuple[Any, ...], Snapshot] = {}
-        self.memo_state: BookState | None = None
-        # Parsed group worksheets with the cells they came from: (rows, rubric, sheet).
-        self.parsed: dict[tuple[Any, ...], tuple[Rows, Any, layout.AnswerSheet]] = {}
-        # Group commit: queued writes, and whether a thread is sending a batch now.
-        self.commit = threading.Condition()
-        self.queue: list[_Ticket] = []
-        self.sending = False
-        # After a failed read, when to try the next one (reads fail fast until then).
-        self.read_retry_at = float("-inf")
-        self.read_error: StoreError | None = None
-
-    def invalidate(self, *, metadata: bool = False) -> None:
-        with self.lock:
-            self.state = None
-            if metadata:
-                self.sheets = None
-
-    def patch(
-        self,
-        title: str,
-        writes: Sequence[tuple[int, Mapping[int, str]]],
-        base: Sequence[Sequence[Any]] | None = None,
-    ) -> None:
-        """Apply cells this process just wrote to the cached copy (copy-on-write).
-
-        ``base`` is the worksheet as just read fresh, if it was (it replaces the
-        cached rows first). Readers holding the previous copy are not disturbed;
-        a worksheet the cache does not know drops the cache instead.
-        """
-        with self.lock:
-            state = self.state
-            if state is None:
-                return
-            if title not in state.values:
-                self.state = None
-                return
-            rows = [list(row) for row in (state.values[title] if base is None else base)]
-            for row_number, cells in writes:
-                while len(rows) < row_number:
-                    rows.append([])
-                row = rows[row_number - 1]
-                for col, text in cells.items():
-                    while len(row) <= col:
-                        row.append("")
-                    row[col] = text
-            values = dict(state.values)
-            values[title] = rows
-            self.state = BookState(state.sheets, values, state.read_at)
-
-
-class QuotaPacer:
-    """A token bucket: at most ``burst + rate * T`` requests in any ``T`` seconds.
-
-    With ``per_minute`` as the limit for any 60-second window, the bucket holds
-    ``burst`` tokens and refills at ``(per_minute - burst) / 60`` per second, so
-    even a burst after a quiet minute stays within the limit. Thread-safe.
-    """
-
-    def __init__(self, per_minute: float, burst: int) -> None:
-        self.per_minute = per_minute
-        self.burst = max(1, min(int(burst), int(per_minute) - 1))
-        self.rate = (per_minute - self.burst) / 60.0
-        self._tokens = float(self.burst)
-        self._at: float | None = None
-        self._lock = threading.Lock()
-
-    def _refill(self, now: float) -> None:
-        if self._at is not None and now > self._at:
-            self._tokens = min(float(self.burst), self._tokens + (now - self._at) * self.rate)
-        self._at = now if self._at is None else max(self._at, now)
-
-    def available(self, now: float) -> float:
-        with self._lock:
-            self._refill(now)
-            return self._tokens
-
-    def until_available(self, now: float) -> float:
-        """Seconds until a token is there (0.0 if one is), without taking it."""
-        with self._lock:
-            self._refill(now)
-            return 0.0 if self._tokens >= 1.0 else (1.0 - self._tokens) / self.rate
-
-    def take(self, now: float) -> float:
-        """Take a token: 0.0 when granted, else the seconds until one is due."""
-        with self._lock:
-            self._refill(now)
-            if self._tokens >= 1.0:
-                self._tokens -= 1.0
-                return 0.0
-            return (1.0 - self._tokens) / self.rate
-
-
-_PACERS: dict[tuple[str, str, float], QuotaPacer] = {}
-
-
-def shared_pacer(endpoint: str, account: str, per_minute: float, burst: int) -> QuotaPacer:
-    """One bucket per service account (and endpoint): the quota is per user, not per sheet."""
-    key = (endpoint, account, per_minute)
-    with _BOOKS_LOCK:
-        pacer = _PACERS.get(key)
-        if pacer is None:
-            pacer = _PACERS[key] = QuotaPacer(per_minute, burst)
-        return pacer
 
 
 @dataclass
 class _Ticket:
-    """One caller's cells in a group commit, and how its write ended."""
+    """One caller's change in a group commit, and how its write ended."""
 
-    title: str
-    writes: Mapping[int, Mapping[int, str]]
+    planner: Planner
     done: bool = False
     error: BaseException | None = None
-
-
-_BOOKS: dict[tuple[str, str, str], SharedBook] = {}
-_BOOKS_LOCK = threading.Lock()
-
-
-def shared_book(key: str, endpoint: str, account: str) -> SharedBook:
-    """The process-wide state of one spreadsheet, per endpoint and service account."""
-    cache_key = (endpoint, key, account)
-    with _BOOKS_LOCK:
-        book = _BOOKS.get(cache_key)
-        if book is None:
-            book = _BOOKS[cache_key] = SharedBook(cache_key)
-        return book
+    result: Any = None
 
 
 def clear_shared_books() -> None:
-    """Forget every cached spreadsheet of this process (tests start from scratch)."""
-    with _BOOKS_LOCK:
-        _BOOKS.clear()
-        _PACERS.clear()
+    """Forget every cached spreadsheet and pacer of this process (tests start from scratch)."""
+    clear_books()
+    clear_pacers()
 
 
 def _default_rubric_loader(rubric_id: str) -> Rubric:
@@ -362,6 +221,8 @@ class SheetsStore(Store):
         quota_share: float = QUOTA_SHARE,
         read_backoff_seconds: float = 0.0,
         pace_sleep: Callable[[float], None] = time.sleep,
+        background_reads: bool = False,
+        max_stale_seconds: float = MAX_STALE_SECONDS,
     ) -> None:
         self.key = spreadsheet_key(spreadsheet)
         self._info = dict(service_account_info or {})
@@ -377,17 +238,23 @@ class SheetsStore(Store):
         self.max_cache_seconds = max(max_cache_seconds, self.cache_seconds)
         self.write_through = write_through
         self._rubric_loader = rubric_loader or _default_rubric_loader
-        self._rubrics: dict[str, Rubric | None] = {}
+        # rubric id -> (rubric or None when it failed to load, when it was loaded)
+        self._rubrics: dict[str, tuple[Rubric | None, float]] = {}
         self._rubrics_lock = threading.Lock()
         self.book = shared_book(self.key, endpoint, self.account)
         # None: requests go out as they come (tests with a frozen clock); see the docstring.
-        self.pacer = (
+        self.pacer: Pacer | None = (
             shared_pacer(endpoint, self.account, quota_per_minute * quota_share, QUOTA_BURST)
             if quota_per_minute
             else None
         )
         self.read_backoff_seconds = max(0.0, read_backoff_seconds)
         self.pace_sleep = pace_sleep
+        # Background reads: pages are served the cached copy at once, however old, and a
+        # refresher (workshop.sync) reads the sheet; only a page with no copy at all, or
+        # one older than ``max_stale_seconds`` with nobody refreshing it, reads itself.
+        self.background_reads = background_reads
+        self.max_stale_seconds = max_stale_seconds
 
     @classmethod
     def from_settings(cls, settings: Settings, **options: Any) -> SheetsStore:
@@ -439,7 +306,7 @@ class SheetsStore(Store):
 
     def _spreadsheet(self) -> gspread.Spreadsheet:
         book = self.book
-        with book.lock:
+        with book.fetch_lock:
             if book.spreadsheet is None:
                 client = make_client(self._info, self.endpoint, self.timeout)
 
@@ -457,7 +324,7 @@ class SheetsStore(Store):
     def _sheets(self, *, force: bool = False) -> dict[str, layout.SheetInfo]:
         """Worksheet titles and ids: fetched once, then only when something asks for it."""
         book = self.book
-        with book.lock:
+        with book.fetch_lock:
             spreadsheet = self._spreadsheet()  # the first open reads the titles too
             if force or book.sheets is None:
 
@@ -525,37 +392,127 @@ class SheetsStore(Store):
         return age < 60.0 / max(room, 1.0)
 
     def _state(self, *, fresh: bool = False) -> BookState:
-        """The whole spreadsheet: the shared cached read, or a new one when ``fresh``."""
+        """The whole spreadsheet: the shared cached read, or a new one when ``fresh``.
+
+        One thread reads at a time (``book.fetch_lock``); the others wait for its
+        result, or, with background reads, are served the copy they have.
+        """
+        book = self.book
+        now = self.clock()
+        with book.lock:
+            state = book.state
+            if not fresh:
+                book.last_demand = now
+            if state is not None and not fresh and self._may_serve(state, now):
+                return state
+        if (
+            state is not None
+            and not fresh
+            and self.background_reads
+            and not book.fetch_lock.acquire(blocking=False)
+        ):
+            return state  # somebody is reading right now: show the copy meanwhile
+        if not (state is not None and not fresh and self.background_reads):
+            book.fetch_lock.acquire()
+        try:
+            with book.lock:
+                state = book.state
+                now = self.clock()
+                if state is not None and not fresh and self.reuse_cached(state, now):
+                    return state  # another thread read it while this one waited
+                if not fresh and now < book.read_retry_at and book.read_error is not None:
+                    # The last read failed a moment ago: do not queue every page behind
+                    # another round of retries. Serve the copy if there is one, else say so.
+                    if state is not None:
+                        return state
+                    error = book.read_error
+                    raise StoreUnavailable(
+                        error.message, hint=error.hint, reason=error.reason, status=error.status
+                    )
+            return self._read_into_cache()
+        finally:
+            book.fetch_lock.release()
+
+    def _may_serve(self, state: BookState, now: float) -> bool:
+        """Whether a page may have the cached copy without anyone reading first."""
+        if self.reuse_cached(state, now):
+            return True
+        if not self.background_reads:
+            return False
+        if now - state.read_at < self.max_stale_seconds:
+            return True
+        return now < self.book.read_retry_at  # an outage: the copy is all there is
+
+    def _read_into_cache(self) -> BookState:
+        """Read every worksheet (one request), make it the shared copy, check recent writes.
+
+        Call with ``book.fetch_lock`` held.
+        """
+        book = self.book
+        now = self.clock()
+        try:
+            values, sheets = self._read_all()
+        except StoreUnavailable as error:
+            self._note_unreachable(error)
+            raise
+        with book.lock:
+            book.read_retry_at, book.read_error = float("-inf"), None
+        if self._titles_look_stale(values, now):
+            known = set(sheets)
+            sheets = self._sheets(force=True)
+            if set(sheets) != known:
+                values = self._batch_get(sheets)
+        state = BookState(dict(sheets), values, now)
+        book.set_state(state)
+        self._check_recent_writes(state)
+        return state
+
+    def refresh(self) -> bool:
+        """Read the sheet if a page asked for it lately and the copy is due (background reads).
+
+        Called by the refresher of :mod:`workshop.sync`, never by a page. Also sends
+        the repairs a read found. True when it read.
+        """
+        book = self.book
+        now = self.clock()
+        with book.lock:
+            state = book.state
+            wanted = now - book.last_demand < DEMAND_SECONDS or bool(book.repairs)
+            if not wanted or now < book.read_retry_at:
+                return False
+            if state is not None and self.reuse_cached(state, now) and not book.repairs:
+                return False
+        with book.fetch_lock:
+            with book.lock:
+                state = book.state
+                fresh = state is not None and self.reuse_cached(state, self.clock())
+                if fresh and not book.repairs:
+                    return False  # another thread read it meanwhile
+            if not book.repairs:
+                self._read_into_cache()
+        if book.repairs:
+            self._commit(lambda _state: CommitWrites())  # the commit sends the repairs
+        return True
+
+    def refresh_now(self) -> None:
+        """Read the sheet now and send any repair that read found (tests, the command line)."""
+        with self.book.fetch_lock:
+            self._read_into_cache()
+        if self.book.repairs:
+            self._commit(lambda _state: CommitWrites())
+
+    def revision(self, workshop_id: str) -> object:
+        """The cached copy's version: it grows with every read that changed something.
+
+        Cheap (no request); also tells the refresher that a page is watching.
+        """
         book = self.book
         with book.lock:
-            now = self.clock()
-            state = book.state
-            if state is not None and not fresh and self.reuse_cached(state, now):
-                return state
-            if not fresh and now < book.read_retry_at and book.read_error is not None:
-                # The last read failed a moment ago: do not queue every page behind
-                # another round of retries. Serve the copy if there is one, else say so.
-                if state is not None:
-                    return state
-                raise StoreUnavailable(
-                    book.read_error.message,
-                    hint=book.read_error.hint,
-                    reason=book.read_error.reason,
-                    status=book.read_error.status,
-                )
-            try:
-                values, sheets = self._read_all()
-            except StoreUnavailable as error:
-                self._note_unreachable(error)
-                raise
-            book.read_retry_at, book.read_error = float("-inf"), None
-            if self._titles_look_stale(values, now):
-                known = set(sheets)
-                sheets = self._sheets(force=True)
-                if set(sheets) != known:
-                    values = self._batch_get(sheets)
-            book.state = BookState(dict(sheets), values, now)
-            return book.state
+            book.last_demand = self.clock()
+            if book.state is not None:
+                return book.version
+        self._state()
+        return book.version
 
     def _note_unreachable(self, error: StoreUnavailable) -> None:
         """Google did not answer (read or write): reads fail fast for a moment.
@@ -583,13 +540,21 @@ class SheetsStore(Store):
         return self._state(fresh=True)
 
     def _rubric(self, rubric_id: str) -> Rubric | None:
+        """The workshop's rubric; one that failed to load is tried again after a while.
+
+        Remembering a failure for the life of the process would keep a fixed
+        content file unused until a restart.
+        """
         with self._rubrics_lock:
-            if rubric_id not in self._rubrics:
+            known = self._rubrics.get(rubric_id)
+            now = self.clock()
+            if known is None or (known[0] is None and now - known[1] >= RUBRIC_RETRY_SECONDS):
                 try:
-                    self._rubrics[rubric_id] = self._rubric_loader(rubric_id)
+                    rubric: Rubric | None = self._rubric_loader(rubric_id)
                 except Exception:  # an unknown or broken rubric: read the sheet without it
-                    self._rubrics[rubric_id] = None
-            return self._rubrics[rubric_id]
+                    rubric = None
+                known = self._rubrics[rubric_id] = (rubric, now)
+            return known[0]
 
     def _values_batch_update(self, data: list[dict[str, Any]]) -> None:
         if not data:
@@ -788,6 +753,47 @@ class SheetsStore(Store):
 
     # -- writes: answers and clock ----------------------------------------------------------
 
+    def _group_sheet(
+        self, state: BookState, workshop_id: str, group_id: str
+    ) -> tuple[layout.AnswerSheet, Rows, Callable[[str], dict[str, str]]]:
+        """A group's worksheet as found in ``state``, its cells, and new-row cells per item."""
+        book = self._book(state)
+        workshop = self._require_workshop(book, workshop_id)
+        group_row = book.groups.find(workshop_id, group_id)
+        if group_row is None:
+            raise NotFound(f"Group {group_id} does not exist in workshop {workshop_id}.")
+        rubric = self._rubric(workshop.rubric_id)
+        sheet = self._answer_sheet(state, group_row, rubric)
+        self._require_columns(sheet, layout.ANSWERS_HEADER, group_row)
+        known = {item.id for item in rubric.items} if rubric is not None else set()
+
+        def new_row(item_id: str) -> dict[str, str]:
+            if rubric is not None and item_id in known:
+                return layout.item_row_values(rubric, item_id, workshop.language)
+            return {"item_id": item_id}
+
+        return sheet, list(state.values.get(sheet.title, [])), new_row
+
+    def apply_patches(
+        self,
+        workshop_id: str,
+        group_id: str,
+        patches: Sequence[FieldPatch],
+        *,
+        known_at: KnownAt | None = None,
+    ) -> list[PatchOutcome]:
+        """Decide each patch against the worksheet read inside the commit, then write."""
+        if not patches:
+            self._require_workshop(self._book(self._state()), workshop_id)
+            return []
+
+        def planner(state: BookState) -> CommitWrites:
+            sheet, values, new_row = self._group_sheet(state, workshop_id, group_id)
+            return plans.answer_writes(sheet, values, patches, known_at, new_row)
+
+        outcomes: list[PatchOutcome] = self._commit(planner)
+        return outcomes
+
     def save_answers(
         self,
         workshop_id: str,
@@ -797,96 +803,40 @@ class SheetsStore(Store):
         updated_by: str,
         updated_at: str,
     ) -> None:
-        # Planned from the copy at hand, without waiting for a read in progress: the
-        # item rows do not move while people score. Only new rows need the lock.
-        cached = self.book.state
-        planned = self._plan_answers(
-            cached if cached is not None else self._state(),
-            workshop_id,
-            group_id,
-            changes,
-            updated_by,
-            updated_at,
-        )
-        if planned is None:
-            return
-        state, title, writes, adds_rows = planned
-        if adds_rows:
-            with self.book.lock:
-                planned = self._plan_answers(
-                    self._state(), workshop_id, group_id, changes, updated_by, updated_at
-                )
-                if planned is not None:
-                    state, title, writes, _adds_rows = planned
-                    # Written alone, under the lock, so two saves never take the same free row.
-                    self._write_rows(state, title, writes)
-            return
-        self._commit(title, writes)
-
-    def _plan_answers(
-        self,
-        state: BookState,
-        workshop_id: str,
-        group_id: str,
-        changes: Sequence[AnswerChange],
-        updated_by: str,
-        updated_at: str,
-    ) -> tuple[BookState, str, dict[int, dict[int, str]], bool] | None:
-        """(state, worksheet, cells by row, whether rows are added); None: nothing to do."""
-        book = self._book(state)
-        workshop = self._require_workshop(book, workshop_id)
-        group_row = book.groups.find(workshop_id, group_id)
-        if group_row is None:
-            raise NotFound(f"Group {group_id} does not exist in workshop {workshop_id}.")
+        """Whole answers written as given, each in its item's row as found at commit time."""
         if not changes:
-            return None
-        rubric = self._rubric(workshop.rubric_id)
-        sheet = self._answer_sheet(state, group_row, rubric)
-        if not sheet.present:
-            # Maybe renamed back meanwhile: look once more before giving up.
-            state = self._fresh_state()
-            sheet = self._answer_sheet(state, group_row, rubric)
-        self._require_columns(sheet, layout.ANSWERS_HEADER, group_row)
+            self._require_workshop(self._book(self._state()), workshop_id)
+            return
+        triples = [(c.item_id, c.value, c.note) for c in changes]
 
-        writes: dict[int, dict[int, str]] = {}
-        next_row = sheet.next_row
-        for change in changes:
-            item_id = change.item_id
-            cells = layout.answer_values(change.value, change.note, updated_at, updated_by)
-            row = sheet.rows.get(normalize_item_id(item_id))
-            if row is None:
-                # No row for this item (deleted by hand, or not in the rubric): add one.
-                row = next_row
-                next_row += 1
-                fixed = {"item_id": item_id}
-                if rubric is not None and item_id in {i.id for i in rubric.items}:
-                    fixed = layout.item_row_values(rubric, item_id, workshop.language)
-                cells = {**fixed, **cells}
-            writes.setdefault(row, {}).update(sheet.header.cells(cells))
-        return state, sheet.title, writes, next_row != sheet.next_row
+        def planner(state: BookState) -> CommitWrites:
+            sheet, values, new_row = self._group_sheet(state, workshop_id, group_id)
+            return plans.forced_writes(sheet, values, triples, updated_at, updated_by, new_row)
+
+        self._commit(planner)
 
     def set_clock(self, workshop_id: str, clock: ClockState) -> None:
-        state = self.book.state or self._state()  # the workshop's row does not move
-        book = self._book(state)
-        self._require_workshop(book, workshop_id)
-        row = book.settings.rows[workshop_id].row
-        header = book.settings.header
-        self._require_table_columns(layout.SETTINGS, header, layout.CLOCK_COLUMNS)
-        self._commit(layout.SETTINGS, {row: header.cells(layout.clock_values(clock))})
+        def planner(state: BookState) -> CommitWrites:
+            book = self._book(state)
+            self._require_workshop(book, workshop_id)
+            header = book.settings.header
+            self._require_table_columns(layout.SETTINGS, header, layout.CLOCK_COLUMNS)
+            row = book.settings.rows[workshop_id].row
+            return plans.row_writes(layout.SETTINGS, row, header.cells(layout.clock_values(clock)))
+
+        self._commit(planner)
 
     # -- group commit -----------------------------------------------------------------------
 
-    def _commit(self, title: str, writes: Mapping[int, Mapping[int, str]]) -> None:
-        """Write existing rows' cells in the next batch of the group commit.
+    def _commit(self, planner: Planner) -> Any:
+        """Plan ``planner`` against a fresh read and write it in the next group commit.
 
         The calling thread either sends the next batch itself (with everything
-        queued by then) or waits for the thread that does. Call it without
-        holding ``book.lock``: the sender takes the lock to patch the cache.
+        queued by then) or waits for the thread that does; it gets the planner's
+        result, or its error. Call it without holding ``book.lock``.
         """
-        if not writes:
-            return
         book = self.book
-        ticket = _Ticket(title, {row: dict(cells) for row, cells in writes.items()})
+        ticket = _Ticket(planner)
         with book.commit:
             book.queue.append(ticket)
             while book.sending and not ticket.done:
@@ -903,13 +853,14 @@ class SheetsStore(Store):
                     book.commit.notify_all()
         error = ticket.error
         if error is None:
-            return
+            return ticket.result
         if sender or not isinstance(error, StoreError):
             raise error
-        raise type(error)(error.message, hint=error.hint) from error  # one object per thread
+        # One object per thread, with the reason and status the page words its message from.
+        raise copy.copy(error) from error
 
     def _send_queued(self) -> None:
-        """Wait for the quota, then send everything queued as one request."""
+        """One read, every queued change planned against it, one write for all of them."""
         if self.pacer is not None:
             # Saves that arrive while this thread waits ride along in the same request.
             while (wait := self.pacer.until_available(self.clock())) > 0.0:
@@ -918,20 +869,8 @@ class SheetsStore(Store):
         with book.commit:
             batch, book.queue = book.queue, []
         try:
-            try:
-                self._write_batch(batch)
-            except StoreUnavailable as error:
-                for ticket in batch:
-                    ticket.error = error
-            except Exception as error:
-                if len(batch) == 1:
-                    batch[0].error = error
-                else:  # Google refused the request: find whose cells it was, one by one
-                    for ticket in batch:
-                        try:
-                            self._write_batch([ticket])
-                        except Exception as single:
-                            ticket.error = single
+            with book.fetch_lock:
+                self._send_batch(batch)
         except BaseException as error:  # interrupted: nobody may believe their cells landed
             for ticket in batch:
                 ticket.error = ticket.error or error
@@ -942,52 +881,145 @@ class SheetsStore(Store):
                     ticket.done = True
                 book.commit.notify_all()
 
-    def _write_batch(self, batch: Sequence[_Ticket]) -> None:
-        plan = _Plan()
-        for ticket in batch:
-            for row, cells in sorted(ticket.writes.items()):
-                plan.write(ticket.title, row, cells)
-        self._values_batch_update(plan.data)  # drops the cached copy if it fails
-        with self.book.lock:
+    def _send_batch(self, batch: Sequence[_Ticket]) -> None:
+        """Read, plan, write (call with ``book.fetch_lock`` held)."""
+        try:
+            state = self._read_into_cache()
+        except StoreError as error:
             for ticket in batch:
-                if self.write_through:
-                    self.book.patch(ticket.title, sorted(ticket.writes.items()))
-                else:
-                    self.book.invalidate()
-
-    def _write_rows(
-        self,
-        state: BookState,
-        title: str,
-        writes: Mapping[int, Mapping[int, str]],
-        base: Sequence[Sequence[Any]] | None = None,
-    ) -> None:
-        """One values_batch_update of the given cells, then patch the shared cache."""
-        if not writes:
+                ticket.error = error
             return
-        info = state.sheets.get(title)
-        last = max(writes)
-        if info is not None and last > info.row_count:
-            self._structure_update(
-                [
-                    {
-                        "appendDimension": {
-                            "sheetId": info.sheet_id,
-                            "dimension": "ROWS",
-                            "length": last - info.row_count + layout.SPARE_ROWS,
-                        }
-                    }
-                ],
-                [],
+        planned: list[tuple[_Ticket, CommitWrites]] = []
+        for ticket in batch:
+            try:
+                planned.append((ticket, ticket.planner(state)))
+            except StoreError as error:
+                ticket.error = error
+        repairs, found = self._planned_repairs(state)
+        merged = CommitWrites()
+        for plan in [repairs, *(plan for _ticket, plan in planned)]:
+            merged.merge(plan)
+        try:
+            self._write_cells(state, merged)
+        except StoreUnavailable as error:
+            for ticket, _plan in planned:
+                ticket.error = error
+            with self.book.lock:
+                self.book.repairs.extend(found)  # the next commit tries them again
+            return
+        except Exception as error:
+            if len(planned) <= 1:
+                for ticket, _plan in planned:
+                    ticket.error = error
+                if not planned:
+                    raise
+                return
+            # Google refused the request: find whose cells it was, one by one.
+            for ticket, plan in planned:
+                try:
+                    self._write_cells(state, plan)
+                except Exception as single:
+                    ticket.error = single
+                else:
+                    ticket.result = plan.result
+            return
+        now = self.clock()
+        with self.book.lock:
+            self.book.repaired += len(found) if repairs.cells else 0
+            for _ticket, plan in planned:
+                self.book.unverified.extend(plan.records)
+            self.book.unverified = [
+                r for r in self.book.unverified if now - state.read_at < VERIFY_SECONDS
+            ]
+        for ticket, plan in planned:
+            ticket.result = plan.result
+
+    def _write_cells(self, state: BookState, plan: CommitWrites) -> None:
+        """Send a plan's cells (one request) and its new rows (one append per worksheet)."""
+        data: list[dict[str, Any]] = []
+        for title, rows in plan.cells.items():
+            for row, cells in sorted(rows.items()):
+                data.extend(layout.row_updates(title, row, cells))
+        self._values_batch_update(data)  # drops the cached copy if it fails
+        if plan.cells:
+            with self.book.lock:
+                for title, rows in plan.cells.items():
+                    if self.write_through:
+                        self.book.patch(title, sorted(rows.items()))
+                    else:  # the spec's original rule: re-read after every write
+                        self.book.invalidate()
+        for title, rows in plan.appends.items():
+            self._append_rows(title, rows)
+
+    def _append_rows(self, title: str, rows: Sequence[tuple[str, list[str]]]) -> None:
+        """Add rows for items that have none (a person deleted them), once each.
+
+        ``values:append`` lets Google choose the row, so two processes never take
+        the same one. A retry after a lost answer first looks whether the rows
+        arrived, so nothing is added twice.
+        """
+        spreadsheet = self._spreadsheet()
+        tries = {"n": 0}
+
+        def attempt() -> Any:
+            tries["n"] += 1
+            pending = list(rows)
+            if tries["n"] > 1:
+                self._pace("reads")
+                reply = spreadsheet.values_get(layout.quote_title(title))
+                present = layout.read_header(reply.get("values", []) or [], layout.ANSWERS_HEADER)
+                item_col = present.col("item_id")
+                there = {
+                    normalize_item_id(layout.cell(row, item_col))
+                    for row in (reply.get("values", []) or [])[1:]
+                }
+                pending = [
+                    (item, row) for item, row in rows if normalize_item_id(item) not in there
+                ]
+                if not pending:
+                    return None
+            self._pace("writes")
+            return spreadsheet.values_append(
+                f"{layout.quote_title(title)}!A1",
+                params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
+                body={"values": [row for _item, row in pending]},
             )
-        plan = _Plan()
-        for row, cells in sorted(writes.items()):
-            plan.write(title, row, cells)
-        self._values_batch_update(plan.data)
-        if self.write_through:
-            self.book.patch(title, sorted(writes.items()), base)
-        else:  # the spec's original rule: re-read after every write (costs a read per save)
-            self.book.invalidate()
+
+        try:
+            self._call(attempt)
+        finally:
+            self.book.invalidate()  # new rows: the next page reads them back
+
+    def _check_recent_writes(self, state: BookState) -> None:
+        """Did the last commits' cells land in their items' rows? Misplaced ones get repaired."""
+        book = self.book
+        with book.lock:
+            records, book.unverified = book.unverified, []
+        for record in records:
+            values = state.values.get(record.title)
+            if values is None:
+                continue
+            repair = plans.misplaced(record, list(values))
+            if repair is not None:
+                LOG.warning(
+                    "A write for %s landed in the row of %s in worksheet '%s' (rows moved "
+                    "while it was sent); putting both rows right.",
+                    repair.item_id, repair.victim, repair.title,
+                )  # fmt: skip
+                with book.lock:
+                    book.repairs.append(repair)
+
+    def _planned_repairs(self, state: BookState) -> tuple[CommitWrites, list[plans.Repair]]:
+        """The repairs found by reads, planned against this commit's read."""
+        book = self.book
+        with book.lock:
+            repairs, book.repairs = book.repairs, []
+        merged = CommitWrites()
+        for repair in repairs:
+            values = state.values.get(repair.title)
+            if values is not None:
+                merged.merge(plans.repair_writes(repair, list(values)))
+        return merged, repairs
 
     # -- writes: workshops and groups -------------------------------------------------------
 
@@ -997,7 +1029,7 @@ class SheetsStore(Store):
                 raise ValueError(
                     f"Group {group.id} belongs to {group.workshop_id}, not {workshop.id}."
                 )
-        with self.book.lock:
+        with self.book.fetch_lock:
             state = self._fresh_state()
             book = self._book(state)
             if workshop.id in book.settings.rows:
@@ -1023,23 +1055,22 @@ class SheetsStore(Store):
             self._apply(plan)
 
     def update_workshop(self, workshop: Workshop) -> None:
-        with self.book.lock:
-            state = self._state()
+        def planner(state: BookState) -> CommitWrites:
             book = self._book(state)
             self._require_workshop(book, workshop.id)
             header = book.settings.header
             self._require_table_columns(layout.SETTINGS, header, layout.WORKSHOP_COLUMNS)
             row = book.settings.rows[workshop.id].row
-            self._write_rows(
-                state, layout.SETTINGS, {row: header.cells(layout.workshop_values(workshop))}
-            )
+            cells = header.cells(layout.workshop_values(workshop))
+            return plans.row_writes(layout.SETTINGS, row, cells)
+
+        self._commit(planner)
 
     def upsert_group(self, group: Group) -> None:
-        with self.book.lock:
+        with self.book.fetch_lock:
             state = self._fresh_state()
             book = self._book(state)
             workshop = self._require_workshop(book, group.workshop_id)
-            header = book.groups.header
             for existing in book.groups.rows:
                 if existing.group.id == group.id and existing.group.workshop_id != workshop.id:
                     raise NotFound(f"Group {group.id} does not belong to workshop {workshop.id}.")
@@ -1058,9 +1089,9 @@ class SheetsStore(Store):
                 )
                 self._apply(plan)
                 return
-            self._require_table_columns(layout.GROUPS, header, layout.GROUPS_HEADER[:9])
-            title = current.worksheet
+            self._require_table_columns(layout.GROUPS, book.groups.header, layout.GROUPS_HEADER[:9])
             stored = layout.find_title(state.sheets, current.worksheet)
+            rename = None
             if group.name != current.group.name and stored is not None:
                 # Keep the worksheet named after the group when the new name is free.
                 others = {t for t in state.sheets if t != stored}
@@ -1068,37 +1099,33 @@ class SheetsStore(Store):
                 if wanted != stored and stored == layout.group_worksheet_title(
                     current.group.name, workshop.date, others
                 ):
-                    plan.requests.append(
-                        {
-                            "updateSheetProperties": {
-                                "properties": {
-                                    "sheetId": state.sheets[stored].sheet_id,
-                                    "title": wanted,
-                                },
-                                "fields": "title",
-                            }
+                    rename = (state.sheets[stored].sheet_id, wanted)
+            if rename is not None:
+                plan.requests.append(
+                    {
+                        "updateSheetProperties": {
+                            "properties": {"sheetId": rename[0], "title": rename[1]},
+                            "fields": "title",
                         }
-                    )
-                    title = wanted
-            plan.write(layout.GROUPS, current.row, header.cells(layout.group_values(group, title)))
-            if plan.requests:
-                self._apply(plan)
-            else:
-                self._write_rows(
-                    state,
-                    layout.GROUPS,
-                    {current.row: header.cells(layout.group_values(group, title))},
+                    }
                 )
+                self._structure_update(plan.requests, [])
+        title = rename[1] if rename is not None else current.worksheet
+
+        def planner(state: BookState) -> CommitWrites:
+            book = self._book(state)
+            found = book.groups.find(group.workshop_id, group.id)
+            if found is None:
+                raise NotFound(f"Group {group.id} does not exist in workshop {group.workshop_id}.")
+            cells = book.groups.header.cells(layout.group_values(group, title))
+            return plans.row_writes(layout.GROUPS, found.row, cells)
+
+        self._commit(planner)
 
     # -- writes: action items ---------------------------------------------------------------
 
-    def _read_actions(self) -> tuple[layout.ActionsTable, Rows]:
-        """The Actions worksheet read fresh (action writes must not trust the cache)."""
-        spreadsheet = self._spreadsheet()
-        return self._call(lambda: self._read_actions_raw(spreadsheet))
-
     def add_action(self, action: ActionItem) -> None:
-        with self.book.lock:
+        with self.book.fetch_lock:
             state = self._state()
             book = self._book(state)
             self._require_workshop(book, action.workshop_id)
@@ -1159,46 +1186,35 @@ class SheetsStore(Store):
         return layout.parse_actions(rows), rows
 
     def update_action(self, action: ActionItem) -> None:
-        with self.book.lock:
-            state = self._state()
-            self._require_workshop(self._book(state), action.workshop_id)
-            table, rows = self._read_actions()
-            existing = table.find(action.id)
+        def planner(state: BookState) -> CommitWrites:
+            book = self._book(state)
+            self._require_workshop(book, action.workshop_id)
+            existing = book.actions.find(action.id)
             if existing is None or existing.action.workshop_id != action.workshop_id:
                 raise NotFound(
                     f"Action item {action.id} does not exist in workshop {action.workshop_id}."
                 )
-            self._require_table_columns(layout.ACTIONS, table.header, layout.ACTIONS_HEADER)
-            cells = table.header.cells(layout.action_values(action))
-            self._write_rows(state, layout.ACTIONS, {existing.row: cells}, base=rows)
+            header = book.actions.header
+            self._require_table_columns(layout.ACTIONS, header, layout.ACTIONS_HEADER)
+            cells = header.cells(layout.action_values(action))
+            return plans.row_writes(layout.ACTIONS, existing.row, cells)
+
+        self._commit(planner)
 
     def delete_action(self, workshop_id: str, action_id: str) -> None:
-        """Clear the action's row; clearing twice is harmless, so retries are safe."""
-        with self.book.lock:
-            state = self._state()
-            self._require_workshop(self._book(state), workshop_id)
-            table, rows = self._read_actions()
-            existing = table.find(action_id)
+        """Blank the action's row, found by its id; blanking twice is harmless."""
+
+        def planner(state: BookState) -> CommitWrites:
+            book = self._book(state)
+            self._require_workshop(book, workshop_id)
+            existing = book.actions.find(action_id)
             if existing is None or existing.action.workshop_id != workshop_id:
-                return
-            width = max(table.header.width, len(rows[existing.row - 1]), 1)
-            spreadsheet = self._spreadsheet()
-            target = layout.a1_range(layout.ACTIONS, existing.row, 0, width - 1)
+                return CommitWrites()
+            rows = state.values.get(layout.find_title(state.values, layout.ACTIONS) or "", [])
+            width = max(book.actions.header.width, len(rows[existing.row - 1]), 1)
+            return plans.row_writes(layout.ACTIONS, existing.row, {col: "" for col in range(width)})
 
-            def clear() -> Any:
-                self._pace("writes")
-                return spreadsheet.values_clear(target)
-
-            try:
-                self._call(clear)
-            except BaseException:
-                self.book.invalidate()
-                raise
-            if self.write_through:
-                cleared = {col: "" for col in range(width)}
-                self.book.patch(layout.ACTIONS, [(existing.row, cleared)], rows)
-            else:
-                self.book.invalidate()
+        self._commit(planner)
 
     # -- prepare ----------------------------------------------------------------------------
 
@@ -1209,7 +1225,7 @@ class SheetsStore(Store):
         cells, missing item rows, the score dropdown and frozen header rows.
         Running it twice changes nothing the second time.
         """
-        with self.book.lock:
+        with self.book.fetch_lock:
             state = self._fresh_state()
             book = self._book(state)
             workshop = self._require_workshop(book, workshop_id)
@@ -1385,7 +1401,7 @@ class SheetsStore(Store):
 
     def _apply(self, plan: _Plan) -> None:
         """Structure first (new worksheets must exist before values go in), then values."""
-        with self.book.lock:
+        with self.book.fetch_lock:
             self._structure_update(plan.requests, plan.new_titles)
             self._values_batch_update(plan.data)
             self.book.invalidate(metadata=bool(plan.new_titles))

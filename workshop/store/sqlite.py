@@ -33,11 +33,21 @@ from workshop.models import (
     Answer,
     AnswerChange,
     ClockState,
+    FieldPatch,
     Group,
+    PatchOutcome,
     Snapshot,
     Workshop,
 )
-from workshop.store.base import NotFound, Store, StoreConfigError, StoreError, StoreUnavailable
+from workshop.patches import WRITTEN, decide
+from workshop.store.base import (
+    KnownAt,
+    NotFound,
+    Store,
+    StoreConfigError,
+    StoreError,
+    StoreUnavailable,
+)
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -127,10 +137,23 @@ def _migration_1_initial(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX actions_workshop ON actions (workshop_id, priority)")
 
 
+def _migration_2_revisions(conn: sqlite3.Connection) -> None:
+    """A change counter per workshop: live pages ask it every second instead of re-reading."""
+    conn.execute(
+        """
+        CREATE TABLE revisions (
+            workshop_id TEXT PRIMARY KEY,
+            rev INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    conn.execute("INSERT INTO revisions (workshop_id, rev) SELECT id, 1 FROM workshops")
+
+
 #: Schema migrations in order; the database's ``user_version`` counts those applied.
 #: Append new functions, never edit or reorder applied ones. Each runs inside the
 #: migration transaction, so use ``conn.execute`` (``executescript`` would commit early).
-MIGRATIONS: tuple[Migration, ...] = (_migration_1_initial,)
+MIGRATIONS: tuple[Migration, ...] = (_migration_1_initial, _migration_2_revisions)
 
 _WORKSHOP_COLUMNS = (
     "id, title, date, language, rubric_id, agenda_id, passcode_hash, results_token,"
@@ -408,6 +431,15 @@ class SqliteStore(Store):
     # -- helpers used inside transactions ------------------------------------------------
 
     @staticmethod
+    def _bump(conn: sqlite3.Connection, workshop_id: str) -> None:
+        """Count a change of the workshop (inside the writing transaction)."""
+        conn.execute(
+            "INSERT INTO revisions (workshop_id, rev) VALUES (?, 1)"
+            " ON CONFLICT (workshop_id) DO UPDATE SET rev = rev + 1",
+            (workshop_id,),
+        )
+
+    @staticmethod
     def _require_workshop(conn: sqlite3.Connection, workshop_id: str) -> None:
         if conn.execute("SELECT 1 FROM workshops WHERE id = ?", (workshop_id,)).fetchone() is None:
             raise NotFound(f"Workshop {workshop_id} does not exist.")
@@ -525,6 +557,7 @@ class SqliteStore(Store):
                 [_group_values(group) for group in groups],
             )
             conn.execute("INSERT INTO clock (workshop_id) VALUES (?)", (workshop.id,))
+            self._bump(conn, workshop.id)
 
     def update_workshop(self, workshop: Workshop) -> None:
         with self._transaction("updating a workshop", write=True) as conn:
@@ -536,6 +569,7 @@ class SqliteStore(Store):
             )
             if cursor.rowcount == 0:
                 raise NotFound(f"Workshop {workshop.id} does not exist.")
+            self._bump(conn, workshop.id)
 
     def upsert_group(self, group: Group) -> None:
         with self._transaction("saving a group", write=True) as conn:
@@ -552,6 +586,7 @@ class SqliteStore(Store):
                 " results_token = excluded.results_token, position = excluded.position",
                 _group_values(group),
             )
+            self._bump(conn, group.workshop_id)
 
     def save_answers(
         self,
@@ -581,6 +616,83 @@ class SqliteStore(Store):
                     for c in changes
                 ],
             )
+            self._bump(conn, workshop_id)
+
+    def apply_patches(
+        self,
+        workshop_id: str,
+        group_id: str,
+        patches: Sequence[FieldPatch],
+        *,
+        known_at: KnownAt | None = None,
+    ) -> list[PatchOutcome]:
+        """Decide and write each field in one transaction (see Store.apply_patches)."""
+        with self._transaction("saving answers", write=True) as conn:
+            found = conn.execute(
+                'SELECT 1 FROM "groups" WHERE id = ? AND workshop_id = ?', (group_id, workshop_id)
+            ).fetchone()
+            if found is None:
+                self._require_workshop(conn, workshop_id)
+                raise NotFound(f"Group {group_id} does not exist in workshop {workshop_id}.")
+            rows: dict[str, dict[str, str]] = {}
+            for item_id in {patch.item_id for patch in patches}:
+                row = conn.execute(
+                    "SELECT value, note, updated_at, updated_by FROM answers"
+                    " WHERE workshop_id = ? AND group_id = ? AND item_id = ?",
+                    (workshop_id, group_id, item_id),
+                ).fetchone()
+                rows[item_id] = (
+                    dict(row)
+                    if row is not None
+                    else {"value": "", "note": "", "updated_at": "", "updated_by": ""}
+                )
+            outcomes: list[PatchOutcome] = []
+            changed: set[str] = set()
+            for patch in patches:
+                row = rows[patch.item_id]
+                current = row[patch.field]
+                other_at = None
+                if current not in (patch.text, patch.base) and known_at is not None:
+                    other_at = known_at(patch, current)
+                result = decide(patch, current, other_at)
+                if result == WRITTEN:
+                    row[patch.field] = patch.text
+                    if patch.made_at >= row["updated_at"]:
+                        row["updated_at"], row["updated_by"] = patch.made_at, patch.made_by
+                    changed.add(patch.item_id)
+                outcomes.append(
+                    PatchOutcome(
+                        patch, result, row[patch.field], row["updated_by"], row["updated_at"]
+                    )
+                )
+            for item_id in sorted(changed):
+                row = rows[item_id]
+                conn.execute(
+                    "INSERT INTO answers (workshop_id, group_id, item_id, value, note, updated_at,"
+                    " updated_by) VALUES (?,?,?,?,?,?,?)"
+                    " ON CONFLICT (workshop_id, group_id, item_id) DO UPDATE SET"
+                    " value = excluded.value, note = excluded.note,"
+                    " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                    (
+                        workshop_id,
+                        group_id,
+                        item_id,
+                        row["value"],
+                        row["note"],
+                        row["updated_at"],
+                        row["updated_by"],
+                    ),
+                )
+            if changed:
+                self._bump(conn, workshop_id)
+            return outcomes
+
+    def revision(self, workshop_id: str) -> object:
+        with self._transaction("reading a revision", write=False) as conn:
+            row = conn.execute(
+                "SELECT rev FROM revisions WHERE workshop_id = ?", (workshop_id,)
+            ).fetchone()
+        return 0 if row is None else int(row["rev"])
 
     def set_clock(self, workshop_id: str, clock: ClockState) -> None:
         with self._transaction("saving the clock", write=True) as conn:
@@ -602,6 +714,7 @@ class SqliteStore(Store):
                     clock.updated_at,
                 ),
             )
+            self._bump(conn, workshop_id)
 
     def add_action(self, action: ActionItem) -> None:
         """Record an action item; adding the identical item again is a no-op (a retry)."""
@@ -618,6 +731,7 @@ class SqliteStore(Store):
                 f"INSERT INTO actions ({_ACTION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 _action_values(action),
             )
+            self._bump(conn, action.workshop_id)
 
     def update_action(self, action: ActionItem) -> None:
         with self._transaction("updating an action item", write=True) as conn:
@@ -632,14 +746,17 @@ class SqliteStore(Store):
                 raise NotFound(
                     f"Action item {action.id} does not exist in workshop {action.workshop_id}."
                 )
+            self._bump(conn, action.workshop_id)
 
     def delete_action(self, workshop_id: str, action_id: str) -> None:
         """Remove an action item; deleting one already gone is a no-op, so retries are safe."""
         with self._transaction("deleting an action item", write=True) as conn:
             self._require_workshop(conn, workshop_id)
-            conn.execute(
+            deleted = conn.execute(
                 "DELETE FROM actions WHERE id = ? AND workshop_id = ?", (action_id, workshop_id)
             )
+            if deleted.rowcount:
+                self._bump(conn, workshop_id)
 
     def close(self) -> None:
         """Release the file; later calls raise :class:`StoreError`."""
