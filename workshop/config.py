@@ -31,6 +31,11 @@ class Settings:
     host_passcode: str  # host passcode from secrets ("" = chosen per workshop)
     public_url: str  # base of join and results links
     cache_seconds: float  # how long Sheets reads are shared before re-reading
+    # The outbox: changes are kept here before they reach the store (beside the database).
+    outbox_path: Path = Path()
+    # Seconds between two sends of waiting changes to Google Sheets (quota: one read and
+    # one write each), shared by every app process on the machine.
+    send_interval: float = 4.0
 
     @property
     def uses_sheets(self) -> bool:
@@ -103,6 +108,10 @@ def load_settings(
         cache_seconds = float(pick("WORKSHOP_CACHE_SECONDS", "cache_seconds", "4"))
     except ValueError as error:
         raise SettingsError("WORKSHOP_CACHE_SECONDS must be a number of seconds.") from error
+    try:
+        send_interval = float(pick("WORKSHOP_SEND_INTERVAL", "send_interval", "4"))
+    except ValueError as error:
+        raise SettingsError("WORKSHOP_SEND_INTERVAL must be a number of seconds.") from error
     return Settings(
         store=store,
         db_path=db_path,
@@ -112,4 +121,8 @@ def load_settings(
         host_passcode=pick("WORKSHOP_HOST_PASSCODE", "host_passcode"),
         public_url=pick("WORKSHOP_PUBLIC_URL", "public_url", "http://localhost:8501").rstrip("/"),
         cache_seconds=max(0.0, cache_seconds),
+        outbox_path=Path(
+            pick("WORKSHOP_OUTBOX", "outbox_path", str(db_path.parent / "outbox.sqlite3"))
+        ).expanduser(),
+        send_interval=max(0.0, send_interval),
     )

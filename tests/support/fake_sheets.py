@@ -2060,14 +2060,20 @@ class RemoteFakeSheets:
     def share(self, key: str) -> None:
         self._call("POST", f"spreadsheets/{key}/share", {})
 
-    def inject(self, status: int, count: int = 1, *, html: bool = False) -> None:
-        self._call("POST", "faults", {"inject": {"status": status, "count": count, "html": html}})
+    def inject(
+        self, status: int, count: int = 1, *, html: bool = False, kind: str | None = None
+    ) -> None:
+        self._call(
+            "POST",
+            "faults",
+            {"inject": {"status": status, "count": count, "html": html, "kind": kind}},
+        )
 
     def fail_for(self, seconds: float, status: int = 500) -> None:
         self._call("POST", "faults", {"fail_for": {"seconds": seconds, "status": status}})
 
-    def drop_next(self, n: int = 1, *, apply: bool = False) -> None:
-        self._call("POST", "faults", {"drop_next": {"n": n, "apply": apply}})
+    def drop_next(self, n: int = 1, *, apply: bool = False, kind: str | None = None) -> None:
+        self._call("POST", "faults", {"drop_next": {"n": n, "apply": apply, "kind": kind}})
 
     def clear_faults(self) -> None:
         self._call("POST", "faults", {"clear": True})

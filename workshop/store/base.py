@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from workshop.models import (
     ActionItem,
@@ -30,6 +31,16 @@ from workshop.models import (
 
 #: When the text a field holds now was set, if anyone knows (ISO UTC); see workshop.patches.
 KnownAt = Callable[[FieldPatch, str], str | None]
+
+
+@dataclass(frozen=True)
+class PatchSet:
+    """One group's waiting patches, for :meth:`Store.apply_many`."""
+
+    workshop_id: str
+    group_id: str
+    patches: Sequence[FieldPatch]
+    known_at: KnownAt | None = None
 
 
 class StoreError(Exception):
@@ -141,6 +152,33 @@ class Store(ABC):
         write may not have happened; retrying is safe (a patch already there is
         "already").
         """
+
+    def apply_many(self, sets: Sequence[PatchSet]) -> list[list[PatchOutcome] | StoreError]:
+        """Several groups' patches; per set its outcomes, or the error that set met.
+
+        The default writes one group after the other; the Sheets store sends
+        them all in one commit (one read and one write for every group).
+        """
+        results: list[list[PatchOutcome] | StoreError] = []
+        for patch_set in sets:
+            try:
+                results.append(
+                    self.apply_patches(
+                        patch_set.workshop_id,
+                        patch_set.group_id,
+                        patch_set.patches,
+                        known_at=patch_set.known_at,
+                    )
+                )
+            except StoreUnavailable:
+                raise  # nothing else will get through either: the caller retries them all
+            except StoreError as error:
+                results.append(error)
+        return results
+
+    def read_age(self) -> float | None:
+        """Seconds since the shared copy was read from the record; None: no copy (local)."""
+        return None
 
     def revision(self, workshop_id: str) -> object:
         """A value that changes whenever anything of the workshop changes; cheap to ask.

@@ -90,6 +90,7 @@ from workshop.store import sheets_plans as plans
 from workshop.store.base import (
     KnownAt,
     NotFound,
+    PatchSet,
     Store,
     StoreConfigError,
     StoreError,
@@ -494,6 +495,10 @@ class SheetsStore(Store):
             self._commit(lambda _state: CommitWrites())  # the commit sends the repairs
         return True
 
+    def read_age(self) -> float | None:
+        state = self.book.state
+        return None if state is None else max(0.0, self.clock() - state.read_at)
+
     def refresh_now(self) -> None:
         """Read the sheet now and send any repair that read found (tests, the command line)."""
         with self.book.fetch_lock:
@@ -569,7 +574,9 @@ class SheetsStore(Store):
         try:
             self._call(send)
         except BaseException as error:
-            self.book.invalidate()  # the write may or may not have happened
+            # The write may or may not have happened: the copy is due for a read, but pages
+            # keep it meanwhile (what waits in the outbox is shown on top of it).
+            self.book.expire()
             if isinstance(error, StoreUnavailable):
                 self._note_unreachable(error)
             raise
@@ -835,13 +842,20 @@ class SheetsStore(Store):
         queued by then) or waits for the thread that does; it gets the planner's
         result, or its error. Call it without holding ``book.lock``.
         """
+        (ticket,) = self._commit_many([planner])
+        if ticket.error is None:
+            return ticket.result
+        raise ticket.error
+
+    def _commit_many(self, planners: Sequence[Planner]) -> list[_Ticket]:
+        """Several planners in the same group commit; each ticket has its result or error."""
         book = self.book
-        ticket = _Ticket(planner)
+        tickets = [_Ticket(planner) for planner in planners]
         with book.commit:
-            book.queue.append(ticket)
-            while book.sending and not ticket.done:
+            book.queue.extend(tickets)
+            while book.sending and not all(t.done for t in tickets):
                 book.commit.wait()
-            sender = not ticket.done
+            sender = not all(t.done for t in tickets)
             if sender:
                 book.sending = True
         if sender:
@@ -851,13 +865,39 @@ class SheetsStore(Store):
                 with book.commit:
                     book.sending = False
                     book.commit.notify_all()
-        error = ticket.error
-        if error is None:
-            return ticket.result
-        if sender or not isinstance(error, StoreError):
-            raise error
-        # One object per thread, with the reason and status the page words its message from.
-        raise copy.copy(error) from error
+        for ticket in tickets:
+            error = ticket.error
+            if error is not None and not sender and isinstance(error, StoreError):
+                # One object per thread, with the reason and status a page words it from.
+                ticket.error = copy.copy(error)
+        return tickets
+
+    def apply_many(self, sets: Sequence[PatchSet]) -> list[list[PatchOutcome] | StoreError]:
+        """Every group's patches in one commit: one read and one write for all of them."""
+
+        def planner_for(patch_set: PatchSet) -> Planner:
+            def planner(state: BookState) -> CommitWrites:
+                sheet, values, new_row = self._group_sheet(
+                    state, patch_set.workshop_id, patch_set.group_id
+                )
+                return plans.answer_writes(
+                    sheet, values, patch_set.patches, patch_set.known_at, new_row
+                )
+
+            return planner
+
+        tickets = self._commit_many([planner_for(patch_set) for patch_set in sets])
+        results: list[list[PatchOutcome] | StoreError] = []
+        for ticket in tickets:
+            if isinstance(ticket.error, StoreUnavailable):
+                raise ticket.error
+            if ticket.error is not None:
+                if not isinstance(ticket.error, StoreError):
+                    raise ticket.error
+                results.append(ticket.error)
+            else:
+                results.append(ticket.result)
+        return results
 
     def _send_queued(self) -> None:
         """One read, every queued change planned against it, one write for all of them."""
@@ -990,6 +1030,44 @@ class SheetsStore(Store):
         finally:
             self.book.invalidate()  # new rows: the next page reads them back
 
+    def _append_keyed(
+        self, title: str, key_column: str, rows: Sequence[tuple[str, Mapping[int, str]]]
+    ) -> None:
+        """Append rows to a keyed table (Settings, Groups), each once even after a lost answer."""
+        if not rows:
+            return
+        spreadsheet = self._spreadsheet()
+        tries = {"n": 0}
+
+        def attempt() -> Any:
+            tries["n"] += 1
+            pending = list(rows)
+            if tries["n"] > 1:  # a lost answer: look whether the rows arrived first
+                self._pace("reads")
+                reply = spreadsheet.values_get(layout.quote_title(title))
+                values = [list(row) for row in reply.get("values", []) or []]
+                col = layout.read_header(values, layout.HEADERS[title]).col(key_column)
+                there = {layout.cell(row, col).strip() for row in values[1:]}
+                pending = [(key, cells) for key, cells in rows if key not in there]
+                if not pending:
+                    return None
+            self._pace("writes")
+            return spreadsheet.values_append(
+                f"{layout.quote_title(title)}!A1",
+                params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
+                body={
+                    "values": [
+                        [cells.get(col, "") for col in range(max(cells) + 1)]
+                        for _key, cells in pending
+                    ]
+                },
+            )
+
+        try:
+            self._call(attempt)
+        finally:
+            self.book.invalidate()
+
     def _check_recent_writes(self, state: BookState) -> None:
         """Did the last commits' cells land in their items' rows? Misplaced ones get repaired."""
         book = self.book
@@ -1036,23 +1114,23 @@ class SheetsStore(Store):
                 raise StoreError(f"Workshop {workshop.id} already exists.")
             plan = _Plan()
             headers = self._plan_fixed_sheets(state, book, plan)
-            settings_header = headers[layout.SETTINGS]
             values = {**layout.workshop_values(workshop), **layout.clock_values(ClockState())}
-            plan.write(layout.SETTINGS, book.settings.next_row, settings_header.cells(values))
             taken = set(state.sheets) | set(plan.new_titles)
             rubric = self._rubric(workshop.rubric_id)
-            next_group_row = book.groups.next_row
+            group_rows = []
             for group in groups:
                 title = layout.group_worksheet_title(group.name, workshop.date, taken)
                 taken.add(title)
                 self._plan_group_sheet(state, plan, title, rubric, workshop.language)
-                plan.write(
-                    layout.GROUPS,
-                    next_group_row,
-                    headers[layout.GROUPS].cells(layout.group_values(group, title)),
+                group_rows.append(
+                    (group.id, headers[layout.GROUPS].cells(layout.group_values(group, title)))
                 )
-                next_group_row += 1
             self._apply(plan)
+            # The new rows are appended, so Google picks the row: two app processes creating
+            # workshops at the same moment never write into the same row.
+            settings_cells = headers[layout.SETTINGS].cells(values)
+            self._append_keyed(layout.SETTINGS, "workshop_id", [(workshop.id, settings_cells)])
+            self._append_keyed(layout.GROUPS, "group_id", group_rows)
 
     def update_workshop(self, workshop: Workshop) -> None:
         def planner(state: BookState) -> CommitWrites:
@@ -1082,12 +1160,9 @@ class SheetsStore(Store):
                 title = layout.group_worksheet_title(group.name, workshop.date, taken)
                 rubric = self._rubric(workshop.rubric_id)
                 self._plan_group_sheet(state, plan, title, rubric, workshop.language)
-                plan.write(
-                    layout.GROUPS,
-                    book.groups.next_row,
-                    headers[layout.GROUPS].cells(layout.group_values(group, title)),
-                )
                 self._apply(plan)
+                cells = headers[layout.GROUPS].cells(layout.group_values(group, title))
+                self._append_keyed(layout.GROUPS, "group_id", [(group.id, cells)])
                 return
             self._require_table_columns(layout.GROUPS, book.groups.header, layout.GROUPS_HEADER[:9])
             stored = layout.find_title(state.sheets, current.worksheet)

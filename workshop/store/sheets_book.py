@@ -124,6 +124,13 @@ class SharedBook:
             if state is not None and (old is None or old.values != state.values):
                 self.version += 1
 
+    def expire(self) -> None:
+        """Keep the copy but make it due for a read (a write whose outcome is unknown)."""
+        with self.lock:
+            state = self.state
+            if state is not None:
+                self.state = BookState(state.sheets, state.values, float("-inf"))
+
     def invalidate(self, *, metadata: bool = False) -> None:
         with self.lock:
             self.state = None

@@ -1,0 +1,77 @@
+"""Everything a running app process needs to save and show changes, opened together.
+
+The pages of one process share one store (one Sheets cache), one outbox and
+one :class:`~workshop.sync.SyncEngine`; several processes on one machine also
+share the outbox file, the quota bucket and the send slots through files in
+the data folder. :func:`open_runtime` wires them from the settings so the
+views hold a single object (``views.common.runtime()``) and nothing of this
+wiring lives in a view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workshop.config import Settings
+from workshop.coordination import Coordination, SendSlots, SharedQuotaPacer
+from workshop.outbox import Outbox
+from workshop.store.base import Store
+from workshop.sync import SyncEngine
+
+
+@dataclass
+class Runtime:
+    store: Store
+    outbox: Outbox
+    engine: SyncEngine
+    coordination: Coordination
+
+    def close(self) -> None:
+        self.engine.close()
+        self.outbox.close()
+        self.coordination.close()
+        self.store.close()
+
+
+def record_id(settings: Settings, store: Store) -> str:
+    """Which shared record the outbox's changes are for (never sent to another)."""
+    if settings.uses_sheets:
+        return f"sheets:{getattr(store, 'key', settings.spreadsheet)}"
+    return f"local:{settings.db_path.resolve()}"
+
+
+def open_runtime(settings: Settings, *, start: bool = True) -> Runtime:
+    """The store, outbox and sender of this process (the sender thread started)."""
+    coordination = Coordination(settings.outbox_path.with_name("coordination.sqlite3"))
+    if settings.uses_sheets:
+        from workshop.sheets_client import client_email
+        from workshop.store import sheets_pacing
+        from workshop.store.sheets import QUOTA_BURST, QUOTA_PER_MINUTE, QUOTA_SHARE, SheetsStore
+
+        account = client_email(dict(settings.service_account_info or {}))
+        per_minute = QUOTA_PER_MINUTE * QUOTA_SHARE
+        sheets_pacing.use_pacer(
+            settings.sheets_endpoint,
+            account,
+            per_minute,
+            SharedQuotaPacer(coordination, account, per_minute, QUOTA_BURST),
+        )
+        store: Store = SheetsStore.from_settings(settings, background_reads=True)
+        interval = settings.send_interval
+    else:
+        from workshop.store.sqlite import SqliteStore
+
+        store = SqliteStore(settings.db_path)
+        interval = 0.0
+    outbox = Outbox(settings.outbox_path)
+    engine = SyncEngine(
+        store,
+        outbox,
+        record=record_id(settings, store),
+        send_interval=interval,
+        slots=SendSlots(coordination),
+        observe_edits=settings.uses_sheets,
+    )
+    if start:
+        engine.start()
+    return Runtime(store, outbox, engine, coordination)
