@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -16,6 +18,15 @@ def _tutor(page_env: PageEnv, workshop, group, code: str | None = None) -> AppTe
     return page_env.app(
         "views/tutor.py", w=workshop.id, g=group.id, code=group.join_code if code is None else code
     )
+
+
+def answer_widget(at: AppTest, item_id: str):
+    """The answer radio of an item, whatever generation of its key is drawn now."""
+    return next(r for r in at.radio if (r.key or "").split("__g")[0] == f"ans_{item_id}")
+
+
+def note_widget(at: AppTest, item_id: str):
+    return next(a for a in at.text_area if (a.key or "").split("__g")[0] == f"note_{item_id}")
 
 
 def _start_data_segment(page_env: PageEnv, workshop) -> None:
@@ -85,33 +96,67 @@ def test_join_by_picking_the_group_and_typing_the_code(page_env: PageEnv) -> Non
     assert "### Team C · System 3" in texts(at)
 
 
+def _until(at: AppTest, text: str, seconds: float = 10.0) -> str:
+    """Rerun the page (as its 1 s fragment does) until ``text`` shows; the page's text."""
+    deadline = time.monotonic() + seconds
+    while True:
+        body = texts(at)
+        if text in body or time.monotonic() > deadline:
+            return body
+        time.sleep(0.2)
+        at.run()
+
+
 def test_failed_save_is_kept_shown_and_retried(
     page_env: PageEnv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     workshop, groups = page_env.make_workshop()
     _start_data_segment(page_env, workshop)
     at = _tutor(page_env, workshop, groups[0])
-    real_save = SqliteStore.save_answers
+    real_apply = SqliteStore.apply_patches
 
     def outage(self, *args, **kwargs):
         raise StoreUnavailable("Google Sheets answered 503", reason="server", status=503)
 
-    monkeypatch.setattr(SqliteStore, "save_answers", outage)
+    monkeypatch.setattr(SqliteStore, "apply_patches", outage)
     at.radio(key="ans_data-3").set_value("1").run()
     at.radio(key="ans_data-4").set_value("0").run()
-    body = texts(at)
+    body = _until(at, "Last attempt:")
     assert "2 change(s) not saved yet — retrying" in body
     assert "Last attempt: Google Sheets answered with an error (HTTP 503)." in body
     assert page_env.store.snapshot(workshop.id).group_answers(groups[0].id) == {}
-    # The screen keeps the tutor's choice while it is pending.
+    # The screen keeps the tutor's choice while it is pending, and so does a reload.
     assert at.radio(key="ans_data-3").value == "1"
+    again = _tutor(page_env, workshop, groups[0])
+    assert again.radio(key="ans_data-3").value == "1"
+    assert "2 change(s) not saved yet" in texts(again)
 
-    monkeypatch.setattr(SqliteStore, "save_answers", real_save)
-    page_env.clock.advance(5)  # the retry fragment tries again after a few seconds
-    at.run()
+    monkeypatch.setattr(SqliteStore, "apply_patches", real_apply)
+    at.button(key="retry_now").click().run()  # or wait: the server retries by itself
+    body = _until(at, "All changes saved")
     saved = page_env.store.snapshot(workshop.id).group_answers(groups[0].id)
     assert {k: a.value for k, a in saved.items()} == {"data-3": "1", "data-4": "0"}
-    assert "All changes saved" in texts(at)
+    assert "All changes saved" in body
+
+
+def test_the_server_retries_by_itself(page_env: PageEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    workshop, groups = page_env.make_workshop()
+    _start_data_segment(page_env, workshop)
+    at = _tutor(page_env, workshop, groups[0])
+    real_apply = SqliteStore.apply_patches
+    calls = []
+
+    def outage_once(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise StoreUnavailable("busy", reason="busy")
+        return real_apply(self, *args, **kwargs)
+
+    monkeypatch.setattr(SqliteStore, "apply_patches", outage_once)
+    at.radio(key="ans_data-1").set_value("0.5").run()
+    assert "All changes saved" in _until(at, "All changes saved")
+    assert page_env.store.snapshot(workshop.id).group_answers(groups[0].id)["data-1"].value == "0.5"
+    assert len(calls) == 2
 
 
 @pytest.mark.parametrize(
@@ -134,9 +179,9 @@ def test_why_a_save_failed_is_said_in_japanese_too(
     def outage(self, *args, **kwargs):
         raise StoreUnavailable("English detail for the log", reason=reason, status=status)
 
-    monkeypatch.setattr(SqliteStore, "save_answers", outage)
+    monkeypatch.setattr(SqliteStore, "apply_patches", outage)
     at.radio(key="ans_data-1").set_value("1").run()
-    body = texts(at)
+    body = _until(at, "直前の試行: ")
     assert "1 件の変更がまだ保存されていません" in body
     assert "直前の試行: " in body and japanese in body
     assert "English detail for the log" not in body
@@ -155,8 +200,11 @@ def test_edits_typed_into_the_sheet_come_back(page_env: PageEnv) -> None:
     )
     page_env.clock.advance(3)
     at.run()
-    assert at.radio(key="ans_data-5").value == "0.5"
-    assert at.text_area(key="note_data-5").value == "typed in the sheet"
+    # The fields changed elsewhere are drawn as new widgets (a new key), seeded with the
+    # sheet's values; the browser's older copy can then never be saved over them.
+    assert answer_widget(at, "data-5").key == "ans_data-5__g1"
+    assert answer_widget(at, "data-5").value == "0.5"
+    assert note_widget(at, "data-5").value == "typed in the sheet"
     assert "The shared sheet has “yes” for this test" in texts(at)
 
 

@@ -18,16 +18,15 @@ from typing import Any
 
 import streamlit as st
 
-from workshop import timesource
 from workshop.clock import ClockView
 from workshop.config import Settings, SettingsError, load_settings
 from workshop.content import Catalog, load_catalog
 from workshop.content_model import LANGUAGES, Rubric
 from workshop.i18n import Translator
 from workshop.models import Snapshot, Workshop
+from workshop.runtime import Runtime, open_runtime
 from workshop.scoring import format_score
 from workshop.store.base import NotFound, Store, StoreError, StoreUnavailable
-from workshop.store.factory import open_store
 from workshop.workshops import InputError, host_allowed
 from workshop.wrapup import GroupResult
 
@@ -68,14 +67,31 @@ def settings() -> Settings:
         raise  # unreachable; st.stop() raises
 
 
-@st.cache_resource(show_spinner=False)
-def _store_cached(_settings: Settings, key: str) -> Store:
-    return open_store(_settings)
+def _close_runtime(opened: Runtime) -> None:
+    opened.close()
+
+
+@st.cache_resource(show_spinner=False, on_release=_close_runtime)
+def _runtime_cached(_settings: Settings, key: str) -> Runtime:
+    return open_runtime(_settings)
+
+
+def runtime() -> Runtime:
+    """This process's store, outbox and sender (one for every session of the process)."""
+    current = settings()
+    try:
+        return _runtime_cached(
+            current,
+            f"{current.store}:{current.db_path}:{current.spreadsheet}:{current.outbox_path}",
+        )
+    except StoreError as error:
+        show_store_error(error)
+        st.stop()
+        raise  # unreachable; st.stop() raises
 
 
 def store() -> Store:
-    current = settings()
-    return _store_cached(current, f"{current.store}:{current.db_path}:{current.spreadsheet}")
+    return runtime().store
 
 
 _catalog_memo: tuple[float, Catalog] | None = None
@@ -251,36 +267,47 @@ def page_css() -> None:
     )
 
 
-def live_snapshot(workshop_id: str, max_age: float = 2.0, *, warn: bool = True) -> Snapshot:
-    """A snapshot reused within this session for ``max_age`` seconds.
+def live_snapshot(workshop_id: str, *, warn: bool = True) -> Snapshot:
+    """The workshop as stored, read again only when its revision moved.
 
-    Fragments that tick every second call this, so a countdown costs a store
-    read every couple of seconds at most (and on Sheets the store adds its own
-    per-process cache shared by every viewer), never one per second.
+    Fragments that tick every second call this; asking the store's revision
+    is cheap (a counter), so a change shows on the next tick while an idle
+    page costs no read at all (and on Sheets the copy is shared by every
+    viewer of the process, never one request per viewer).
 
     When the store cannot be reached for a moment, the page keeps the last
     snapshot this session saw instead of stopping, with a warning unless ``warn``
     is false (a caller that explains it in its own words).
     """
     memo = st.session_state.get("_live_snapshot")
-    current = timesource.now()
-    if memo and memo[0] == workshop_id and current - memo[1] < max_age:
-        return memo[2]
     last = st.session_state.get("_last_snapshot")
-    if last is not None and last[0] == workshop_id:
+    seen = last is not None and last[0] == workshop_id
+    try:
+        revision = store().revision(workshop_id)
+        if memo and memo[0] == workshop_id and memo[1] == revision:
+            return memo[2]
+        snapshot = store().snapshot(workshop_id)
+    except StoreUnavailable as error:
+        if not seen:
+            show_store_error(error)
+            st.stop()
         # Seen before: a moment without the store (quota, outage) must not stop the page,
-        # or its fragments stop ticking and nothing retries the pending saves. Show what
-        # this session last saw, say why, and ask again after ``max_age``.
-        try:
-            snapshot = store().snapshot(workshop_id)
-        except StoreUnavailable as error:
-            if warn:
-                show_store_error(error)
-            st.session_state["_live_snapshot"] = (workshop_id, current, last[1])
-            return last[1]
-    else:
-        snapshot = snapshot_or_stop(workshop_id)  # an unknown workshop: a message, not a traceback
-    st.session_state["_live_snapshot"] = (workshop_id, current, snapshot)
+        # or its fragments stop ticking. Show what this session last saw and say why.
+        if warn:
+            show_store_error(error)
+        return last[1]
+    except NotFound:
+        st.error(t("errors.workshop_not_found"))
+        st.stop()
+        raise
+    except StoreError as error:
+        if not seen:
+            show_store_error(error)
+            st.stop()
+        if warn:
+            show_store_error(error)
+        return last[1]
+    st.session_state["_live_snapshot"] = (workshop_id, revision, snapshot)
     st.session_state["_last_snapshot"] = (workshop_id, snapshot)
     return snapshot
 
@@ -301,7 +328,7 @@ def countdown_html(view: ClockView, *, small: bool = False) -> str:
         classes.append("paused")
     return (
         f'<div class="{" ".join(classes)}" data-testid="countdown" '
-        f'data-remaining="{view.remaining:.3f}" data-rendered-at="{timesource.now():.3f}">'
+        f'data-remaining="{view.remaining:.3f}" data-rendered-at="{view.at:.3f}">'
         f"{html.escape(view.display)}</div>"
     )
 
@@ -491,3 +518,15 @@ def download_buttons(
     ):
         with column:
             download_button(label, build, file_name, mime, content=content)
+
+
+def viewer_clock(epoch: float) -> str:
+    """HH:MM:SS of an instant in the viewer's time zone (the browser's; UTC if unknown)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        zone = ZoneInfo(st.context.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.fromtimestamp(epoch, UTC).astimezone(zone).strftime("%H:%M:%S")

@@ -1,35 +1,47 @@
 """Tutor: score one group's ML system, item by item, with every level's criteria in view.
 
-Every change is saved as it is made through a :class:`workshop.live.SaveQueue`
-kept in the session: if the store cannot be reached the change stays queued,
-the page says so and a fragment retries every few seconds. The group comes
-from the verified join code in this session, never from what the browser sends
-with a change, so one tutor's link cannot write another group's answers.
+What each field shows is the shared record plus the changes waiting in the
+server's outbox (:func:`workshop.patches.field_view`), never a widget's leftover
+state, so a tab switch, the host going back a section, a reload or a second
+device on the same link all show the same thing. A change is written to the
+outbox at once (a local file) and sent by the server's sender thread; the page
+says whether everything is saved, and if not, why. Widgets are redrawn under a
+new key when their field changes elsewhere (:class:`workshop.tutor_form.TutorForm`),
+so a value the browser still holds can never be saved as if the tutor chose it.
+The group comes from the verified join code in this session, never from what
+the browser sends with a change, so one tutor's link cannot write another
+group's answers.
 """
 
 from __future__ import annotations
 
 import html
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
 from views import common
 from workshop import clock, timesource
 from workshop.content_model import Item, Rubric, level_key
-from workshop.live import SaveQueue
-from workshop.models import ActionItem, AnswerChange, Group, Snapshot
+from workshop.models import ActionItem, FieldPatch, Group
+from workshop.outbox import Entry
+from workshop.patches import FieldView, field_view
 from workshop.presentation import escape_markdown, format_score
 from workshop.scoring import NA_TEXT, AnswerError, canonical_text, parse_answer, score_answers
 from workshop.security import codes_match, new_id
 from workshop.store.base import StoreError, StoreUnavailable
+from workshop.tutor_form import TutorForm
 from workshop.workshops import MAX_NAME, MAX_NOTE, InputError, check_note, check_text
 
-RETRY_SECONDS = 4.0
+#: How long a callback waits for the sender to confirm a change (the page says
+#: "not saved yet" meanwhile; the sender goes on by itself after that).
+SAVE_WAIT_SECONDS = 0.4
 
 t = common.t
 lang = common.lang()
 store = common.store()
+engine = common.runtime().engine
 content = common.catalog()
 common.page_css()
 
@@ -99,10 +111,12 @@ workshop = snapshot.workshop
 rubric: Rubric = content.rubrics[workshop.rubric_id]
 agenda = content.agendas[workshop.agenda_id]
 
-queue_key = f"save_queue:{workshop_id}:{group_id}"
-if queue_key not in st.session_state:
-    st.session_state[queue_key] = SaveQueue(workshop_id=workshop_id, group_id=group_id)
-queue: SaveQueue = st.session_state[queue_key]
+origin: str = st.session_state.setdefault("_tutor_origin", new_id("s"))
+form_key = f"tutor_form:{workshop_id}:{group_id}"
+if form_key not in st.session_state:
+    st.session_state[form_key] = TutorForm()
+form: TutorForm = st.session_state[form_key]
+item_ids = [item.id for item in rubric.items]
 
 
 def _who() -> str:
@@ -115,25 +129,63 @@ def _who() -> str:
     return name or group.tutor or f"{t('tutor.group')} {group.name}"
 
 
-def _flush() -> None:
-    queue.flush(store, updated_by=_who(), now=timesource.now_iso)
-    st.session_state["_last_flush_try"] = timesource.now()
+def _local(stamp: str, fmt: str = "%H:%M:%S") -> str:
+    """An ISO UTC time in the viewer's time zone (the browser's, else UTC)."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp.replace("T", " ")[:19]
+    try:
+        zone = ZoneInfo(st.context.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return moment.astimezone(zone).strftime(fmt)
+
+
+def _send(patch: FieldPatch) -> None:
+    """Keep the change in the outbox and give the sender a moment to confirm it."""
+    entry_id = engine.record(workshop_id, group_id, patch, origin)
+    engine.wait([entry_id], SAVE_WAIT_SECONDS)
     common.forget_live_snapshot()
 
 
-def _changed(item_id: str) -> None:
-    """A widget changed: queue the item's answer and note, then try to save at once."""
+def _changed(item_id: str, field_name: str, key: str) -> None:
+    """The tutor changed a widget: send that field, and only that field."""
     if not _authorized(workshop_id, group_id):
         return
-    value = st.session_state.get(f"ans_{item_id}") or ""
-    note = st.session_state.get(f"note_{item_id}") or ""
-    try:
-        note = check_note(note)
-    except InputError as error:
-        st.session_state["tutor_input_error"] = error
+    raw = st.session_state.get(key)
+    text = raw or ""
+    if field_name == "note":
+        try:
+            text = check_note(text)
+        except InputError as error:
+            st.session_state["tutor_input_error"] = error
+            return
+    patch = form.changed(
+        item_id, field_name, text, made_at=timesource.now_precise_iso(), made_by=_who()
+    )
+    if patch is not None:
+        _send(patch)
+
+
+def _use_mine(entry_id: int, item_id: str, field_name: str, text: str) -> None:
+    """After a later change won, the tutor chooses their own value again, knowingly."""
+    if not _authorized(workshop_id, group_id):
         return
-    queue.stage(AnswerChange(item_id=item_id, value=value, note=note))
-    _flush()
+    patch = FieldPatch(
+        item_id, field_name, text, form.text(item_id, field_name),
+        timesource.now_precise_iso(), _who(),
+    )  # fmt: skip
+    engine.acknowledge([entry_id])
+    _send(patch)
+
+
+def _retry_now() -> None:
+    """The tutor pressed "Retry now": send at once, and wait a moment for the answer."""
+    engine.retry_now()
+    waiting = [entry.id for entry in engine.group(workshop_id, group_id).pending]
+    engine.wait(waiting, SAVE_WAIT_SECONDS * 3)
+    common.forget_live_snapshot()
 
 
 def _canonical(item: Item, text: str) -> str | None:
@@ -145,36 +197,38 @@ def _canonical(item: Item, text: str) -> str | None:
     return canonical_text(parsed) or None
 
 
-def _sync_widgets(current: Snapshot) -> None:
-    """Show what is stored (including edits typed into the sheet) unless a change is queued."""
-    answers = current.group_answers(group_id)
-    for item in rubric.items:
-        if item.id in queue.pending:
-            continue
-        stored = answers.get(item.id)
-        value = stored.value if stored else ""
-        note = stored.note if stored else ""
-        known_key = f"_known_{item.id}"
-        if st.session_state.get(known_key) != (value, note):
-            st.session_state[f"ans_{item.id}"] = _canonical(item, value)
-            st.session_state[f"note_{item.id}"] = note
-            st.session_state[known_key] = (value, note)
+def _views() -> dict[tuple[str, str], FieldView]:
+    live = common.live_snapshot(workshop_id, warn=False)
+    pending = engine.pending_patches(workshop_id, group_id)
+    return field_view(live.group_answers(group_id), pending, item_ids)
 
 
-def _merged_values(current: Snapshot) -> dict[str, str]:
-    values = {item_id: a.value for item_id, a in current.group_answers(group_id).items()}
-    values.update({item_id: change.value for item_id, change in queue.pending.items()})
-    return values
+def _fingerprint(views: dict[tuple[str, str], FieldView]) -> int:
+    """What the page body shows of the fields: a change elsewhere redraws the page.
+
+    A change of this page's own that reaches the record changes no text here,
+    so saving never redraws the page under the tutor's next click; the status
+    bar says it is saved.
+    """
+    return hash(tuple(sorted((key, v.text) for key, v in views.items())))
 
 
-def _fingerprint(current: Snapshot) -> tuple:
-    answers = current.group_answers(group_id)
-    return tuple(sorted((i, a.value, a.note) for i, a in answers.items()))
-
-
-_sync_widgets(snapshot)
-rendered_print = _fingerprint(snapshot)
+views = _views()
+remote = form.sync(views)
+rendered_print = _fingerprint(views)
 host_view = clock.view(agenda, snapshot.clock, timesource.now())
+for item_id, field_name in remote:
+    view = views[(item_id, field_name)]
+    if view.by:
+        st.toast(
+            t(
+                f"tutor.changed_{field_name}",
+                item=item_id,
+                who=escape_markdown(view.by),
+                time=_local(view.at, "%H:%M"),
+            ),
+            icon=":material/sync:",
+        )
 
 heading = t(
     "tutor.heading", group=escape_markdown(group.name), system=escape_markdown(group.system)
@@ -185,18 +239,12 @@ st.caption(f"{escape_markdown(workshop.title)} · {t(f'common.phase_{group.phase
 
 @st.fragment(run_every=1)
 def live_bar() -> None:
-    """Clock, save status and retries; redraws the page when the host or the sheet moves on."""
-    if queue.pending and timesource.now() - st.session_state.get("_last_flush_try", 0) >= (
-        RETRY_SECONDS
-    ):
-        _flush()
-    # Store trouble is told by the page above and the save status, not once more here.
+    """Clock and save status; redraws the page when the host, the sheet or a device moves on."""
     live = common.live_snapshot(workshop_id, warn=False)
     view = clock.view(agenda, live.clock, timesource.now())
-    if view.index != host_view.index or (
-        not queue.pending and _fingerprint(live) != rendered_print
-    ):
+    if view.index != host_view.index or _fingerprint(_views()) != rendered_print:
         st.rerun()
+    sync = engine.group(workshop_id, group_id)
     left, right = st.columns([2, 3])
     with left:
         now_scoring = t("tutor.now_scoring", segment=view.segment.title.get(lang))
@@ -206,31 +254,67 @@ def live_bar() -> None:
             unsafe_allow_html=True,
         )
     with right:
-        if queue.pending:
-            st.warning(t("tutor.pending", count=queue.count), icon=":material/sync_problem:")
-            if queue.last_failure is not None:
+        if sync.pending and sync.failure is None:
+            st.info(t("tutor.sending", count=sync.count), icon=":material/sync:")
+        elif sync.pending:
+            st.warning(t("tutor.pending", count=sync.count), icon=":material/sync_problem:")
+            failure = sync.failure
+            if failure is not None:
                 detail = (
-                    common.unavailable_reason(queue.last_failure)
-                    if isinstance(queue.last_failure, StoreUnavailable)
-                    else common.store_error_text(queue.last_failure)
+                    common.unavailable_reason(failure)
+                    if isinstance(failure, StoreUnavailable)
+                    else common.store_error_text(failure)
                 )
                 st.caption(t("tutor.pending_detail", detail=detail))
-        elif queue.last_saved_at:
-            local = datetime.fromisoformat(queue.last_saved_at).astimezone()
-            st.success(
-                t("tutor.saved_at", time=local.strftime("%H:%M:%S")), icon=":material/check:"
-            )
+        elif sync.last_written:
+            moment = datetime.fromtimestamp(sync.last_written).astimezone().isoformat()
+            st.success(t("tutor.saved_at", time=_local(moment)), icon=":material/check:")
         else:
             st.info(t("tutor.nothing_yet"), icon=":material/edit_note:")
 
 
 live_bar()
+
+
+def _notice(entry: Entry) -> None:
+    """A change of this session that a later one won over: say so, offer to re-apply it."""
+    patch = entry.patch
+    theirs = entry.current if entry.current else t("tutor.empty_value")
+    st.warning(
+        t(
+            f"tutor.superseded_{patch.field}",
+            item=patch.item_id,
+            mine=escape_markdown(patch.text or t("tutor.empty_value")),
+            theirs=escape_markdown(theirs),
+            who=escape_markdown(entry.current_by or t("tutor.someone")),
+            time=_local(entry.current_at, "%H:%M:%S") if entry.current_at else "—",
+        ),
+        icon=":material/merge_type:",
+    )
+    keep, mine = st.columns([1, 1])
+    keep.button(
+        t("tutor.keep_theirs"),
+        key=f"keep_{entry.id}",
+        on_click=engine.acknowledge,
+        args=([entry.id],),
+    )
+    mine.button(
+        t("tutor.use_mine"),
+        key=f"mine_{entry.id}",
+        on_click=_use_mine,
+        args=(entry.id, patch.item_id, patch.field, patch.text),
+    )
+
+
 # Notices come and go between runs; keeping them in one container that is always there
 # keeps the tabs below at the same place in the page, which Streamlit's frontend needs
 # to keep (and show) the tab bar across reruns.
 with st.container():
-    if queue.pending:
-        st.button(t("tutor.retry_now"), on_click=_flush, key="retry_now")
+    if engine.group(workshop_id, group_id).failure is not None:
+        st.button(t("tutor.retry_now"), on_click=_retry_now, key="retry_now")
+    for entry in engine.notices(origin):
+        if entry.workshop_id == workshop_id and entry.group_id == group_id:
+            _notice(entry)
     error = st.session_state.pop("tutor_input_error", None)
     if error is not None:
         common.show_input_error(error)
@@ -254,17 +338,30 @@ tabs = st.tabs(
     on_change="rerun",
     default=labels.get(host_section or ""),
 )
-scores = score_answers(rubric, _merged_values(snapshot))
-answers = snapshot.group_answers(group_id)
+scores = score_answers(rubric, {item_id: views[(item_id, "value")].text for item_id in item_ids})
 option_labels = {
     level_key(level): f"{level_key(level)} · {rubric.level_labels[level_key(level)].get(lang)}"
     for level in rubric.levels
 }
 option_labels[NA_TEXT] = f"N/A · {t('common.level_na')}"
 
+
+def _provenance(value: FieldView, note: FieldView) -> None:
+    """Who changed the item last and when (whether it is saved yet is the status bar's job)."""
+    latest = max((value, note), key=lambda v: v.at)
+    if latest.by and latest.at:
+        st.caption(
+            t(
+                "tutor.updated_by",
+                who=escape_markdown(latest.by),
+                time=_local(latest.at, "%Y-%m-%d %H:%M:%S"),
+            )
+        )
+
+
 for tab, section in zip(tabs, rubric.sections, strict=True):
     if tab.open is False:
-        continue
+        continue  # not drawn; reopening it draws its fields from the record again
     with tab:
         section_score = scores.sections[section.id]
         if section_score.all_na:
@@ -283,6 +380,8 @@ for tab, section in zip(tabs, rubric.sections, strict=True):
                 + f"**{provisional}"
             )
         for item in section.items:
+            value_view = views[(item.id, "value")]
+            note_view = views[(item.id, "note")]
             with st.container(border=True):
                 st.markdown(f"**{item.id} · {item.title.get(lang)}**")
                 st.caption(item.explanation.get(lang))
@@ -296,34 +395,32 @@ for tab, section in zip(tabs, rubric.sections, strict=True):
                 options = [level_key(level) for level in rubric.levels]
                 if item.na_allowed:
                     options.append(NA_TEXT)
-                stored = answers.get(item.id)
-                if stored and stored.value and _canonical(item, stored.value) is None:
-                    st.warning(t("tutor.sheet_value_invalid", value=escape_markdown(stored.value)))
+                shown = _canonical(item, value_view.text)
+                if value_view.text and shown is None:
+                    st.warning(
+                        t("tutor.sheet_value_invalid", value=escape_markdown(value_view.text))
+                    )
+                answer_key = form.key(item.id, "value")
                 st.radio(
                     t("tutor.answer"),
                     options,
-                    index=None,
+                    index=options.index(shown) if shown in options else None,
                     format_func=option_labels.get,
                     horizontal=True,
-                    key=f"ans_{item.id}",
+                    key=answer_key,
                     on_change=_changed,
-                    args=(item.id,),
+                    args=(item.id, "value", answer_key),
                 )
+                note_key = form.key(item.id, "note")
                 st.text_area(
                     t("tutor.note"),
-                    key=f"note_{item.id}",
+                    value=note_view.text,
+                    key=note_key,
                     height=68,
                     on_change=_changed,
-                    args=(item.id,),
+                    args=(item.id, "note", note_key),
                 )
-                if stored and stored.updated_at and stored.updated_by:
-                    st.caption(
-                        t(
-                            "tutor.updated_by",
-                            who=escape_markdown(stored.updated_by),
-                            time=stored.updated_at.replace("T", " ")[:19],
-                        )
-                    )
+                _provenance(value_view, note_view)
 
 
 def _add_action() -> None:

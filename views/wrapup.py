@@ -37,7 +37,7 @@ common.page_css()
 
 workshop_id = common.workshop_from_query()
 
-snapshot = common.live_snapshot(workshop_id, max_age=3.0)
+snapshot = common.live_snapshot(workshop_id)
 workshop = snapshot.workshop
 if not common.require_host(workshop, key=f"wrapup_{workshop.id}"):
     st.stop()

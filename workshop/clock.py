@@ -28,6 +28,7 @@ class ClockView:
     elapsed: float
     duration: float  # the segment's planned seconds plus extensions
     extension: float
+    at: float = 0.0  # the instant (epoch seconds) this view describes
 
     @property
     def remaining(self) -> float:
@@ -80,6 +81,7 @@ def view(agenda: Agenda, clock: ClockState, now: float) -> ClockView:
         elapsed=elapsed(clock, now),
         duration=segment.seconds + clock.extension,
         extension=clock.extension,
+        at=now,
     )
 
 

@@ -84,3 +84,12 @@ def scroll_to_page_top(page) -> None:
         "e => e.scrollIntoView({block: 'start'})"
     )
     page.wait_for_timeout(400)
+
+
+def field_selector(kind: str, item_id: str) -> str:
+    """CSS for the tutor page's widget of one field, whatever generation of its key is drawn.
+
+    The page draws a field under a new key (``ans_data-1__g2``) when it changed
+    elsewhere, so tests find it by the stable part of the key.
+    """
+    return f'.st-key-{kind}_{item_id}, [class*="st-key-{kind}_{item_id}__g"]'

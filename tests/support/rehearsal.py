@@ -31,7 +31,7 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.support.browser import ARTIFACTS, wait_for_app
+from tests.support.browser import ARTIFACTS, field_selector, wait_for_app
 from tests.support.fake_sheets import RequestRecord, peak_in_window
 from workshop.content_model import Rubric
 
@@ -255,14 +255,18 @@ class Tutor:
 
     def radio(self, item_id: str, value: str):
         index = options_of(self.rubric, item_id).index(value)
-        return self.page.locator(f'.st-key-ans_{item_id} label[data-testid="stRadioOption"]').nth(
-            index
+        return (
+            self.page.locator(field_selector("ans", item_id))
+            .locator('label[data-testid="stRadioOption"]')
+            .nth(index)
         )
 
     def expect_checked(self, item_id: str, value: str, timeout: float = 60_000) -> None:
         index = options_of(self.rubric, item_id).index(value)
         expect(
-            self.page.locator(f".st-key-ans_{item_id} input[type=radio]").nth(index)
+            self.page.locator(field_selector("ans", item_id))
+            .locator("input[type=radio]")
+            .nth(index)
         ).to_be_checked(timeout=timeout)
 
     def expect_answered(self, count: int, timeout: float = 60_000) -> None:

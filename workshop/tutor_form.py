@@ -1,0 +1,75 @@
+"""The tutor page's memory between reruns: what each field shows, and when to redraw it.
+
+Streamlit keeps a widget's value in the browser and sends it back with every
+rerun, and drops a widget's state when it is not drawn (a closed tab). Two
+rules follow, and they are what keeps a tutor's record right:
+
+* **A widget is never overwritten in place.** When the field it shows changes
+  elsewhere (another device, the sheet, a conflict), the page draws a *new*
+  widget (a new key, see :meth:`TutorForm.key`) seeded with the new text. The
+  browser's copy of the old widget then belongs to no widget, so an older
+  value it sends along with the next rerun (e.g. the clock's tick) can never be
+  taken for the tutor's choice.
+* **Only a change the person made is sent, and only its field.** A widget's
+  callback turns the new value into one :class:`~workshop.models.FieldPatch`
+  with the text the person saw before (``base``), so a new answer never writes
+  the note and a reopened tab never writes anything.
+
+What a field shows comes from the record plus the changes waiting in the
+outbox (:func:`workshop.patches.field_view`), never from widget state, so a
+tab switch, a reload or a second device shows the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from workshop.models import FieldPatch
+from workshop.patches import FieldView
+
+PREFIX = {"value": "ans", "note": "note"}
+
+
+@dataclass
+class TutorForm:
+    """Per session: the text each widget was seeded with, and its generation."""
+
+    shown: dict[tuple[str, str], str] = field(default_factory=dict)
+    generation: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def sync(self, views: Mapping[tuple[str, str], FieldView]) -> list[tuple[str, str]]:
+        """Take in what every field shows now; a field that changed gets a new widget.
+
+        Returns the fields that changed since the last run (for a notice).
+        """
+        changed = []
+        for key, view in views.items():
+            if key not in self.shown:
+                self.shown[key] = view.text
+                self.generation[key] = 0
+            elif self.shown[key] != view.text:
+                self.shown[key] = view.text
+                self.generation[key] = self.generation.get(key, 0) + 1
+                changed.append(key)
+        return changed
+
+    def key(self, item_id: str, field_name: str) -> str:
+        """The widget key of a field: the same until the field changes somewhere else."""
+        generation = self.generation.get((item_id, field_name), 0)
+        base = f"{PREFIX[field_name]}_{item_id}"
+        return base if generation == 0 else f"{base}__g{generation}"
+
+    def text(self, item_id: str, field_name: str) -> str:
+        return self.shown.get((item_id, field_name), "")
+
+    def changed(
+        self, item_id: str, field_name: str, text: str, *, made_at: str, made_by: str
+    ) -> FieldPatch | None:
+        """The person changed a widget: the patch to send (None if nothing changed)."""
+        key = (item_id, field_name)
+        base = self.shown.get(key, "")
+        if text == base:
+            return None
+        self.shown[key] = text
+        return FieldPatch(item_id, field_name, text, base, made_at, made_by)
