@@ -13,16 +13,17 @@ Issue "Live workshop" sets two targets; this script prints both as a table.
    rerun reads the store like a real refresh does. The first load of a tutor
    session (join link, fresh session) is reported too, for information.
 
-2. **Save-to-board latency** (targets: median <= 3 s on SQLite, <= 5 s on
-   Google Sheets). The real app runs under ``streamlit run``; headless
-   Chromium opens the presenter view on the Data segment (unlocked with the
+2. **Save-to-board latency** (targets: every save <= 3 s on SQLite (the
+   maximum, not the median), median <= 5 s on Google Sheets). The real app
+   runs under ``streamlit run``; headless Chromium opens the presenter view on the Data segment (unlocked with the
    passcode form) and one group's tutor view (its join link). The tutor
    clicks an answer; the time until the host's board shows the new count
    (``Team A — 3/7``) is measured, with the tutor's own "All changes saved"
    confirmation alongside. In-page pollers (every 25 ms) record when each
    text appears, so the two waits do not delay each other. One warm-up save,
-   then six measured ones, 1.1-3.1 s apart at random so the saves
-   fall at different points of the pages' refresh timers. The Sheets run
+   then the rest of the Data items of three groups (20 measured saves),
+   1.1-3.1 s apart at random so the saves fall at different points of the
+   pages' refresh timers. The Sheets run
    uses the fake Sheets API in a separate process (``spawn_fake``); the app
    talks to it through real gspread and google-auth.
 
@@ -70,7 +71,7 @@ DATA_SEGMENT = 1  # standard-60: 0 intro, 1 data, 2 model, 3 infra, 4 monitor, 5
 RENDER_TARGET = 0.150
 LOCAL_TARGET = 3.0
 SHEETS_TARGET = 5.0
-MEASURED_SAVES = 6  # plus one warm-up: seven Data items in all
+SAVING_GROUPS = 3  # each answers its seven Data items; the very first save warms up
 SHOW_TIMEOUT_MS = 20_000
 
 
@@ -79,15 +80,15 @@ def build_live_workshop(
 ) -> tuple[Workshop, list[Group]]:
     """12 groups, about half the items answered, the clock running on the Data segment.
 
-    With ``blank_first_data`` the first group has nothing in the Data section,
-    so each of its seven Data items can be answered once while the board counts up.
+    With ``blank_first_data`` the first groups have nothing in the Data section,
+    so each of their seven Data items can be answered once while the board counts up.
     """
     rng = random.Random(SEED)
     rubric = load_rubric("ml-test-score")
     workshop, groups = new_workshop(store, group_drafts(GROUPS, rng))
     for index, group in enumerate(groups):
         changes = random_answers(rubric, rng, share=0.5)
-        if blank_first_data and index == 0:
+        if blank_first_data and index < SAVING_GROUPS:
             changes = [c for c in changes if not c.item_id.startswith("data-")]
         save(store, workshop, group, changes)
     store.set_clock(
@@ -210,12 +211,12 @@ _SAVED_TEXT = """() => {
 }"""
 
 
-def _latencies(base_url: str, workshop: Workshop, group: Group) -> tuple[list, list]:
+def _latencies(base_url: str, workshop: Workshop, groups: list[Group]) -> tuple[list, list]:
     """Click → host board and click → tutor confirmation, in seconds, per measured save."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
-    from tests.support.browser import launch, wait_for_app
+    from tests.support.browser import field_selector, launch, wait_for_app
 
     rng = random.Random(SEED)
     board: list[float] = []
@@ -231,36 +232,46 @@ def _latencies(base_url: str, workshop: Workshop, group: Group) -> tuple[list, l
             host.get_by_role("button", name="Unlock").click()
             host.wait_for_function(
                 "(t) => document.body.innerText.includes(t)",
-                arg=f"{group.name} — 0/7",
+                arg=f"{groups[0].name} — 0/7",
                 timeout=SHOW_TIMEOUT_MS,
             )
-            tutor = browser.new_context(viewport=viewport).new_page()
-            tutor.goto(f"{base_url}/tutor?w={workshop.id}&g={group.id}&code={group.join_code}")
-            wait_for_app(tutor)
-            tutor.get_by_text("data-1 ·").first.wait_for(timeout=SHOW_TIMEOUT_MS)
-
-            for number in range(1, MEASURED_SAVES + 2):
-                option = rng.choice((1, 2))  # 0.5 or 1
-                previous = tutor.evaluate(_SAVED_TEXT)
-                expected = f"{group.name} — {number}/7"
-                host.evaluate(_WATCH, ["__benchSeen", expected, ""])
-                tutor.evaluate(_WATCH, ["__benchSaved", "All changes saved", previous])
-                clicked_at = time.time() * 1000
-                tutor.locator(f".st-key-ans_data-{number} label").nth(option).click()
-                host.wait_for_function("() => window.__benchSeen !== null", timeout=20_000)
-                confirmed = True
-                try:
-                    tutor.wait_for_function("() => window.__benchSaved !== null", timeout=5_000)
-                except PlaywrightTimeout:
-                    confirmed = False  # the board is the measure; the confirmation is info
-                if number > 1:  # the first save warms the server up
-                    board.append((host.evaluate("window.__benchSeen") - clicked_at) / 1000)
-                    if confirmed:
-                        saved.append((tutor.evaluate("window.__benchSaved") - clicked_at) / 1000)
+            first = True
+            for group in groups:
+                tutor = browser.new_context(viewport=viewport).new_page()
+                tutor.goto(
+                    f"{base_url}/tutor?w={workshop.id}&g={group.id}&code={group.join_code}"
+                )
                 wait_for_app(tutor)
-                # Over a second apart, so the "saved at HH:MM:SS" text always changes, and at
-                # random points of the pages' 1 s / 2 s refresh timers.
-                time.sleep(rng.uniform(1.1, 3.1))
+                tutor.get_by_text("data-1 ·").first.wait_for(timeout=SHOW_TIMEOUT_MS)
+                for number in range(1, 8):
+                    option = rng.choice((1, 2))  # 0.5 or 1
+                    previous = tutor.evaluate(_SAVED_TEXT)
+                    expected = f"{group.name} — {number}/7"
+                    host.evaluate(_WATCH, ["__benchSeen", expected, ""])
+                    tutor.evaluate(_WATCH, ["__benchSaved", "All changes saved", previous])
+                    clicked_at = time.time() * 1000
+                    radio = tutor.locator(field_selector("ans", f"data-{number}"))
+                    radio.locator("label").nth(option).click()
+                    host.wait_for_function("() => window.__benchSeen !== null", timeout=20_000)
+                    confirmed = True
+                    try:
+                        tutor.wait_for_function(
+                            "() => window.__benchSaved !== null", timeout=5_000
+                        )
+                    except PlaywrightTimeout:
+                        confirmed = False  # the board is the measure; the confirmation is info
+                    if not first:  # the first save warms the server up
+                        board.append((host.evaluate("window.__benchSeen") - clicked_at) / 1000)
+                        if confirmed:
+                            saved.append(
+                                (tutor.evaluate("window.__benchSaved") - clicked_at) / 1000
+                            )
+                    first = False
+                    wait_for_app(tutor)
+                    # Over a second apart, so the "saved at HH:MM:SS" text always changes, and
+                    # at random points of the pages' 1 s refresh timers.
+                    time.sleep(rng.uniform(1.1, 3.1))
+                tutor.context.close()
         finally:
             browser.close()
     return board, saved
@@ -293,12 +304,15 @@ def measure_local_latency() -> list[Measure | Failed]:
             finally:
                 store.close()
             with streamlit_app(workdir) as server:
-                board, saved = _latencies(server.url, workshop, groups[0])
+                board, saved = _latencies(server.url, workshop, groups[:SAVING_GROUPS])
                 trouble = _server_trouble(server.log())
     except Exception as error:  # a measurement: report what broke instead of crashing
         traceback.print_exc(file=sys.stderr)
         return [Failed(name, f"{type(error).__name__}: {error}".splitlines()[0], LOCAL_TARGET)]
     note = f"server log: {trouble}" if trouble else ""
+    worst = max(board) if board else 0.0
+    verdict = f"every save: max {worst:.2f} s {'<=' if worst <= LOCAL_TARGET else '>'} 3 s"
+    note = "; ".join(n for n in (verdict, note) if n)
     return [
         Measure(name, board, LOCAL_TARGET, note),
         _confirmations("save → tutor 'All changes saved', SQLite", saved),
@@ -337,7 +351,7 @@ def measure_sheets_latency() -> list[Measure | Failed]:
                 stage = "running the app on the Sheets store"
                 with streamlit_app(workdir, env) as server:
                     try:
-                        board, saved = _latencies(server.url, workshop, groups[0])
+                        board, saved = _latencies(server.url, workshop, groups[:SAVING_GROUPS])
                     except Exception as error:
                         trouble = _server_trouble(server.log())
                         raise RuntimeError(
