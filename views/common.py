@@ -25,6 +25,7 @@ from workshop.content import Catalog, load_catalog
 from workshop.content_model import LANGUAGES, Rubric
 from workshop.i18n import Translator
 from workshop.models import Snapshot, Workshop
+from workshop.presentation import html_block, user_text_block
 from workshop.scoring import format_score
 from workshop.store.base import NotFound, Store, StoreError, StoreUnavailable
 from workshop.store.factory import open_store
@@ -491,3 +492,16 @@ def download_buttons(
     ):
         with column:
             download_button(label, build, file_name, mime, content=content)
+
+
+# --------------------------------------------------------------------------- user text
+
+
+def show_user_text(text: str) -> None:
+    """A note or other free text exactly as typed, its http(s) links live (see presentation)."""
+    st.markdown(user_text_block(text), unsafe_allow_html=True)
+
+
+def show_html_line(inner: str) -> None:
+    """A line built by ``workshop.presentation.format_html`` (user text inside is inert)."""
+    st.markdown(html_block(inner), unsafe_allow_html=True)

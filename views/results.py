@@ -16,7 +16,7 @@ from workshop import charts
 from workshop.advice import next_band_advice
 from workshop.i18n import format_level
 from workshop.models import Group, Snapshot
-from workshop.presentation import escape_markdown
+from workshop.presentation import escape_markdown, format_html
 from workshop.reports import (
     actions_csv,
     advice_lines,
@@ -181,11 +181,16 @@ if group_id:
         st.caption(t("reports.no_actions"))
     for action in actions:
         item = rubric.item(action.item_id) if action.item_id else None
-        st.markdown(
-            f"- **P{action.priority}** · {escape_markdown(action.what)}"
-            + (f" — {item.id} · {item.title.get(lang)}" if item else "")
-            + (f" · {escape_markdown(action.owner)}" if action.owner else "")
-            + (f" · {action.due}" if action.due else "")
+        # What and who are free text (often with a ticket link): shown exactly as typed.
+        common.show_html_line(
+            format_html(
+                t("results.action_line"),
+                markup={"priority": f"<strong>P{int(action.priority)}</strong>"},
+                what=action.what,
+                item=f"{item.id} · {item.title.get(lang)}" if item else "—",
+                owner=action.owner or "—",
+                due=action.due or t("wrapup.action_no_due"),
+            )
         )
 
     st.subheader(t("results.items_heading"))
@@ -199,7 +204,10 @@ if group_id:
                 value = format_level(answer.value if answer else "", lang, content.ui)
                 st.markdown(f"**{item.id} · {item.title.get(lang)}** — {escape_markdown(value)}")
                 note = answer.note if answer and answer.note else ""
-                st.markdown(escape_markdown(note) if note else f"_{t('results.no_note')}_")
+                if note:
+                    common.show_user_text(note)  # exactly as typed, links live
+                else:
+                    st.markdown(f"_{t('results.no_note')}_")
     _downloads(_only_group(snapshot, group), bars, group.name)
 else:
     st.title(escape_markdown(workshop.title))
