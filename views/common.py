@@ -8,6 +8,7 @@ Sheets read cache) instead of opening one per viewer.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 import threading
@@ -18,7 +19,7 @@ from typing import Any
 
 import streamlit as st
 
-from workshop import timesource
+from workshop import localtime, timesource
 from workshop.clock import ClockView
 from workshop.config import Settings, SettingsError, load_settings
 from workshop.content import Catalog, load_catalog
@@ -492,6 +493,31 @@ def download_buttons(
     ):
         with column:
             download_button(label, build, file_name, mime, content=content)
+
+
+# --------------------------------------------------------------------------- viewer's time zone
+
+
+def viewer_timezone() -> str:
+    """The IANA time zone the viewer's browser reports (``Asia/Tokyo``), or "UTC" if none.
+
+    Stored times stay UTC; pages show them with :func:`local_time`.
+    """
+    try:
+        zone_name = st.context.timezone
+    except Exception:  # outside a script run (no browser to ask)
+        zone_name = None
+    return zone_name or localtime.UTC_NAME
+
+
+def local_time(value: str | float, fmt: str = localtime.DEFAULT_FORMAT) -> str:
+    """A stored UTC time (ISO text or epoch seconds) in the viewer's time zone."""
+    return localtime.format_local(value, viewer_timezone(), fmt)
+
+
+def viewer_today() -> dt.date:
+    """Today in the viewer's time zone (the default of date inputs)."""
+    return localtime.local_today(viewer_timezone(), timesource.now())
 
 
 # --------------------------------------------------------------------------- user text

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from views import common
@@ -114,7 +112,7 @@ def _workshop_panel(workshop: Workshop) -> None:
         st.caption(t("host.duplicate_help"))
         with st.form(f"duplicate_{workshop.id}"):
             title = st.text_input(t("host.field_title"), value=workshop.title)
-            date = st.date_input(t("host.field_date"), value=dt.date.today())
+            date = st.date_input(t("host.field_date"), value=common.viewer_today())
             if st.form_submit_button(t("host.duplicate")):
                 try:
                     copy = duplicate_workshop(
@@ -139,7 +137,7 @@ def _create_form() -> None:
     with st.form("create_workshop", clear_on_submit=False):
         title = st.text_input(t("host.field_title"), value=t("host.default_title"))
         first, second, third = st.columns(3)
-        date = first.date_input(t("host.field_date"), value=dt.date.today())
+        date = first.date_input(t("host.field_date"), value=common.viewer_today())
         language = second.selectbox(
             t("host.field_language"),
             list(LANGUAGES),
