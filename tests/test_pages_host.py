@@ -1,13 +1,17 @@
 """Host page: create, reopen behind the passcode, duplicate, archive; join links and QR codes.
 
-Also: the date fields start on today in the viewer's time zone.
+Also: the date fields start on today in the viewer's time zone, and a store
+failure while archiving is a message that loses nothing.
 """
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support.apptest import APP, PASSCODE, PageEnv, texts
+from workshop.store.base import StoreUnavailable
+from workshop.store.sqlite import SqliteStore
 
 GROUPS = (
     "Team A; Search ranking; production; Aiko\nTeam B; Fraud; validation; Ben\nTeam C; Photos; poc"
@@ -159,3 +163,33 @@ def test_the_date_inputs_default_to_today_in_the_viewers_zone(page_env: PageEnv)
     assert new_york.date_input[0].value == dt.date(2026, 12, 1)  # 15:30 the day before
     unknown = _host_page(page_env, None)  # the browser did not say: UTC
     assert unknown.date_input[0].value == dt.date(2026, 12, 1)
+
+
+# --------------------------------------------------------------------------- archive
+
+
+def test_archive_survives_a_store_failure(
+    page_env: PageEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workshop, groups = page_env.make_workshop()
+    at = page_env.app("views/host.py", w=workshop.id)
+    at.text_input(key=f"host_pass_{workshop.id}").input(PASSCODE)
+    next(b for b in at.get("form_submit_button") if b.label == "Unlock").click().run()
+
+    def outage(self, *args, **kwargs):
+        raise StoreUnavailable("Google Sheets answered 503", reason="server", status=503)
+
+    monkeypatch.setattr(SqliteStore, "update_workshop", outage)
+    next(b for b in at.button if b.label == "Archive").click().run()
+    assert not at.exception
+    body = texts(at)
+    assert "Google Sheets answered with an error (HTTP 503)" in body
+    # Nothing is lost: the workshop is as it was and its panel is still open.
+    assert [w.id for w in page_env.store.list_workshops()] == [workshop.id]
+    assert f"`{groups[0].join_code}`" in body
+    assert "Archive" in [b.label for b in at.button]
+
+    monkeypatch.undo()
+    next(b for b in at.button if b.label == "Archive").click().run()
+    assert page_env.store.list_workshops() == []
+    assert [w.archived for w in page_env.store.list_workshops(include_archived=True)] == [True]

@@ -66,8 +66,12 @@ def _workshop_panel(workshop: Workshop) -> None:
     )
     label = t("host.unarchive") if workshop.archived else t("host.archive")
     if actions[2].button(label, key=f"archive_{workshop.id}"):
-        set_archived(store, workshop.id, not workshop.archived)
-        st.rerun()
+        try:
+            set_archived(store, workshop.id, not workshop.archived)
+        except StoreError as error:
+            common.show_store_error(error)  # nothing changed; the panel stays as it was
+        else:
+            st.rerun()
 
     if store.backend == "sheets":
         with st.container(border=True):
