@@ -71,38 +71,40 @@ def _only_group(full: Snapshot, group: Group) -> Snapshot:
     )
 
 
-def _downloads(scope: Snapshot, chart, label: str) -> None:
+def _downloads(scope: Snapshot, label: str) -> None:
+    """CSV and Markdown come with the page; the chart's PNG and SVG are made on request.
+
+    Converting a chart to an image took the server's interpreter for seconds and
+    froze every live countdown, so images are made in a worker process, only
+    when someone presses "Prepare PNG" / "Prepare SVG" (see common.image_download).
+    """
     st.subheader(t("results.downloads"))
     report_group = group_id if group_id else None
-    common.download_buttons(
-        [
-            (
-                t("reports.download_tidy_csv"),
-                lambda: tidy_csv(rubric, scope, lang),
-                export_filename(workshop, f"{label}-answers", "csv"),
-                "text/csv",
-            ),
-            (
-                t("reports.download_report"),
-                lambda: markdown_report(rubric, snapshot, lang, report_group, t=translator),
-                export_filename(workshop, f"{label}-report", "md"),
-                "text/markdown",
-            ),
-            (
-                t("results.chart_png"),
-                lambda: charts.chart_png(chart()),
-                export_filename(workshop, f"{label}-chart", "png"),
-                "image/png",
-            ),
-            (
-                t("results.chart_svg"),
-                lambda: charts.chart_svg(chart()),
-                export_filename(workshop, f"{label}-chart", "svg"),
-                "image/svg+xml",
-            ),
-        ],
-        content=exports_key,
-    )
+    csv_column, report_column, png_column, svg_column = st.columns(4)
+    with csv_column:
+        common.download_button(
+            t("reports.download_tidy_csv"),
+            lambda: tidy_csv(rubric, scope, lang),
+            export_filename(workshop, f"{label}-answers", "csv"),
+            "text/csv",
+            content=exports_key,
+        )
+    with report_column:
+        common.download_button(
+            t("reports.download_report"),
+            lambda: markdown_report(rubric, snapshot, lang, report_group, t=translator),
+            export_filename(workshop, f"{label}-report", "md"),
+            "text/markdown",
+            content=exports_key,
+        )
+    for column, extension in ((png_column, "png"), (svg_column, "svg")):
+        with column:
+            common.image_download(
+                t(f"results.chart_{extension}"),
+                bars_key,
+                bars,
+                export_filename(workshop, f"{label}-chart", extension),
+            )
 
 
 st.caption(f"{t('results.read_only')} · {escape_markdown(workshop.title)} · {workshop.date}")
@@ -118,8 +120,11 @@ def bars():
     )
 
 
+bars_key = ("results-bars", workshop.id, lang, fingerprint)
+
+
 def show_bars() -> None:
-    common.show_chart(("results-bars", workshop.id, lang, fingerprint), bars)
+    common.show_chart(bars_key, bars)
 
 
 if group_id:
@@ -208,7 +213,7 @@ if group_id:
                     common.show_user_text(note)  # exactly as typed, links live
                 else:
                     st.markdown(f"_{t('results.no_note')}_")
-    _downloads(_only_group(snapshot, group), bars, group.name)
+    _downloads(_only_group(snapshot, group), group.name)
 else:
     st.title(escape_markdown(workshop.title))
     st.subheader(t("results.all_groups"))
@@ -226,4 +231,4 @@ else:
         "text/csv",
         content=exports_key,
     )
-    _downloads(snapshot, bars, "workshop")
+    _downloads(snapshot, "workshop")
