@@ -15,7 +15,6 @@ FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 st.set_page_config(page_title="ML Test Score Workshop", page_icon=str(FAVICON), layout="wide")
 
 common.language_switch()
-common.start_image_export_warm_up()
 
 t = common.t
 PAGES = [

@@ -15,8 +15,9 @@ Issue "Live workshop" sets two targets; this script prints both as a table.
 
 2. **Save-to-board latency** (targets: every save <= 3 s on SQLite (the
    maximum, not the median), median <= 5 s on Google Sheets). The real app
-   runs under ``streamlit run``; headless Chromium opens the presenter view on the Data segment (unlocked with the
-   passcode form) and one group's tutor view (its join link). The tutor
+   runs under ``streamlit run``; headless Chromium opens the presenter view
+   on the Data segment (unlocked with the passcode form) and, one after the
+   other, three groups' tutor views (their join links). Each tutor
    clicks an answer; the time until the host's board shows the new count
    (``Team A — 3/7``) is measured, with the tutor's own "All changes saved"
    confirmation alongside. In-page pollers (every 25 ms) record when each

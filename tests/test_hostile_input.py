@@ -8,8 +8,9 @@ notes) into every input path and check three promises:
 
 * **stored verbatim** — both store backends give back exactly what was typed;
 * **shown escaped** — no rendered Markdown body holds user text that Streamlit
-  could turn into HTML or a link, and bodies rendered with ``unsafe_allow_html``
-  never hold user text at all; tables hold the plain text;
+  could turn into HTML or a link; bodies rendered with ``unsafe_allow_html``
+  hold only our own tags, with user text in them as escaped HTML text (notes
+  and action items, whose http(s) links are live); tables hold the plain text;
 * **exported inert** — CSV cells cannot run as formulas, Markdown exports show
   the literal text.
 
@@ -24,6 +25,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -75,6 +77,33 @@ GROUPS = (
 )
 #: A value typed by hand into the shared sheet (not a level): shown as a problem, escaped.
 HAND_TYPED_VALUE = "<b>yes</b>"
+
+# What the pages send for the hostile note and action items, written out by hand:
+# HTML-escaped text, "\n"/"\r\n"/"\r" as <br>, every ":" as "&#58;", and the one
+# http(s) URL (inside the HYPERLINK formula) a link that opens in a new tab.
+_X_LINK = '<a href="http&#58;//x" target="_blank" rel="noopener noreferrer">http&#58;//x</a>'
+NOTE_HTML = (
+    '<div class="mts-user-text" '
+    'style="white-space: pre-wrap; overflow-wrap: anywhere; margin-bottom: 1rem">'
+    "&lt;script&gt;alert(1)&lt;/script&gt;<br>"
+    "&lt;img src=x onerror=alert(1)&gt;<br>"
+    f"[x](javascript&#58;alert(1)) =HYPERLINK(&quot;{_X_LINK}&quot;,&quot;y&quot;)<br>"
+    "👩‍💻 🇯🇵 abc\u202edef\u200fghi\ttab &amp;lt;b&amp;gt; &amp;amp;</div>"
+)
+_MONITOR_3 = "monitor-3 · Training and serving see the same features"
+ACTION_LINE_RESULTS = (
+    "<strong>P1</strong> · &lt;script&gt;alert(1)&lt;/script&gt; [x](javascript&#58;alert(1))"
+    f" — {_MONITOR_3} · &lt;img src=x onerror=alert(1)&gt; · No due date"
+)
+ACTION_LINES_WRAPUP = (
+    "<strong>P1</strong> · &lt;script&gt;alert(1)&lt;/script&gt; [x](javascript&#58;alert(1))"
+    " — &lt;img src=x onerror=alert(1)&gt;"
+    f" · {_MONITOR_3} · &lt;img src=x onerror=alert(1)&gt; · No due date",
+    f"<strong>P2</strong> · =HYPERLINK(&quot;{_X_LINK}&quot;,&quot;y&quot;)"
+    f" — =HYPERLINK(&quot;{_X_LINK}&quot;,&quot;y&quot;) · {_MONITOR_3} · -2+3 · No due date",
+    "<strong>P3</strong> · +cmd|&#x27; /C calc&#x27;!A0"
+    f" — -2+3 · {_MONITOR_3} · @SUM(A1) · No due date",
+)
 
 
 # --------------------------------------------------------------------------- building
@@ -197,6 +226,46 @@ def rendered_markdown(at: AppTest) -> list[Rendered]:
     return found
 
 
+#: Bodies with HTML enabled hold our own markup only: styles, the countdown, and user
+#: text made inert by workshop.presentation (escaped text, <br>, links to http(s) URLs).
+HTML_TAGS = frozenset({"style", "div", "p", "span", "a", "br", "strong"})
+HTML_ATTRIBUTES = frozenset(
+    {"class", "style", "data-testid", "data-remaining", "data-rendered-at"}
+    | {"href", "target", "rel"}
+)
+
+
+class _Tags(HTMLParser):
+    """Every tag of an HTML text with its attributes (character references decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    handle_startendtag = handle_starttag
+
+
+def assert_html_inert(kind: str, text: str) -> None:
+    """An HTML body: only our tags and attributes; links go to http(s) in a new tab."""
+    parser = _Tags()
+    parser.feed(text)
+    parser.close()
+    for tag, attributes in parser.tags:
+        assert tag in HTML_TAGS, (kind, tag, text[:300])
+        assert set(attributes) <= HTML_ATTRIBUTES, (kind, tag, attributes)
+        if tag == "a":
+            href = attributes.get("href") or ""
+            assert re.match(r"https?://[A-Za-z0-9]", href, re.IGNORECASE), (kind, href)
+            assert attributes.get("target") == "_blank", (kind, attributes)
+            assert attributes.get("rel") == "noopener noreferrer", (kind, attributes)
+    if 'class="mts-user-text"' in text:
+        # One line starting with <div: an HTML block, which Markdown does not parse.
+        assert text.startswith("<div ") and "\n" not in text and "\r" not in text, text[:300]
+
+
 def assert_inert(at: AppTest) -> str:
     """No live markup from user text anywhere; returns all Markdown text for further checks."""
     assert not at.exception, [e.value for e in at.exception]
@@ -204,9 +273,7 @@ def assert_inert(at: AppTest) -> str:
     assert rendered, "the walk found no Markdown at all"
     for item in rendered:
         if item.html:
-            # Bodies with HTML enabled are ours (styles, countdown): no user text may enter.
-            for marker in ("<script", "<img", "javascript:", "onerror", "alert(1)"):
-                assert marker not in item.text, (item.kind, item.text[:300])
+            assert_html_inert(item.kind, item.text)
             continue
         live = ESCAPED_PAIR.sub("", item.text)
         for marker in LIVE_MARKUP:
@@ -358,8 +425,9 @@ def test_wrapup_shows_hostile_text_escaped_in_table_prompts_and_actions(
     table = at.dataframe[0].value
     assert list(table["Group"]) == [d.name for d in GROUPS]
     assert list(table["ML system"]) == [d.system for d in GROUPS]
-    for text in (ACTION_WHAT, IMG, HYPERLINK, MINUS, CMD, AT_SUM):
-        assert escape_markdown(text) in body
+    # Action items are shown exactly as typed: escaped HTML text, only http(s) links live.
+    for line in ACTION_LINES_WRAPUP:
+        assert line in body, line
 
     # Step through every computed prompt: group names inside them stay literal.
     prompt_texts = [body]
@@ -380,8 +448,10 @@ def test_results_pages_show_hostile_text_escaped(page_env: PageEnv) -> None:
     first, _, third = hostile.groups
     at = page_env.app("views/results.py", token=first.results_token)
     body = assert_inert(at)
-    for text in (TITLE, first.name, first.system, ACTION_WHAT, IMG, NOTE.split("\n")[0]):
+    for text in (TITLE, first.name, first.system):
         assert escape_markdown(text) in body
+    assert NOTE_HTML in body  # the note exactly as typed
+    assert ACTION_LINE_RESULTS in body
     assert GROUPS[0].name + " (this group)" in list(at.dataframe[1].value["Group"])
 
     body = assert_inert(page_env.app("views/results.py", token=third.results_token))

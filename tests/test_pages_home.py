@@ -30,3 +30,15 @@ def test_language_switch_changes_the_page(page_env: PageEnv) -> None:
     at = page_env.app("views/home.py")
     at.radio(key="_lang_choice").set_value("ja").run()
     assert "MLシステムの本番運用への備え" in texts(at)
+
+
+# --------------------------------------------------------------------------- band table
+
+
+def test_the_band_table_shows_greater_than_5(page_env: PageEnv) -> None:
+    at = page_env.app("views/home.py")
+    assert not at.exception
+    ranges = list(at.table[0].value["Final score"])
+    # st.table renders cells as Markdown: "\>" shows ">", where a bare "> 5" was a quote
+    # showing "5". The brackets are escaped the same way and show as typed.
+    assert ranges == ["0", "\\(0, 1\\]", "\\(1, 2\\]", "\\(2, 3\\]", "\\(3, 5\\]", "\\> 5"]

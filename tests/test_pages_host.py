@@ -1,8 +1,17 @@
-"""Host page: create, reopen behind the passcode, duplicate, archive; join links and QR codes."""
+"""Host page: create, reopen behind the passcode, duplicate, archive; join links and QR codes.
+
+Also: the date fields start on today in the viewer's time zone, and a store
+failure while archiving is a message that loses nothing.
+"""
 
 from __future__ import annotations
 
-from tests.support.apptest import PASSCODE, PageEnv, texts
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.support.apptest import APP, PASSCODE, PageEnv, texts
+from workshop.store.base import StoreUnavailable
+from workshop.store.sqlite import SqliteStore
 
 GROUPS = (
     "Team A; Search ranking; production; Aiko\nTeam B; Fraud; validation; Ben\nTeam C; Photos; poc"
@@ -129,3 +138,58 @@ def _change(item_id: str, value: str):
     from workshop.models import AnswerChange
 
     return AnswerChange(item_id=item_id, value=value, note="")
+
+
+# --------------------------------------------------------------------------- time zone
+
+
+def _host_page(page_env: PageEnv, timezone: str | None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    if timezone is not None:
+        at.context = {"timezone": timezone}
+    at.switch_page("views/host.py")
+    return at.run()
+
+
+def test_the_date_inputs_default_to_today_in_the_viewers_zone(page_env: PageEnv) -> None:
+    import datetime as dt
+
+    # 2026-12-01T20:30:00Z = 1796157000 s (see tests/test_localtime.py for the arithmetic:
+    # 2026-12-02T03:04:05Z is 1796180645 s; 6 h 34 min 5 s = 23645 s earlier).
+    page_env.clock.value = 1_796_157_000
+    tokyo = _host_page(page_env, "Asia/Tokyo")
+    assert tokyo.date_input[0].value == dt.date(2026, 12, 2)  # already morning in Tokyo
+    new_york = _host_page(page_env, "America/New_York")
+    assert new_york.date_input[0].value == dt.date(2026, 12, 1)  # 15:30 the day before
+    unknown = _host_page(page_env, None)  # the browser did not say: UTC
+    assert unknown.date_input[0].value == dt.date(2026, 12, 1)
+
+
+# --------------------------------------------------------------------------- archive
+
+
+def test_archive_survives_a_store_failure(
+    page_env: PageEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workshop, groups = page_env.make_workshop()
+    at = page_env.app("views/host.py", w=workshop.id)
+    at.text_input(key=f"host_pass_{workshop.id}").input(PASSCODE)
+    next(b for b in at.get("form_submit_button") if b.label == "Unlock").click().run()
+
+    def outage(self, *args, **kwargs):
+        raise StoreUnavailable("Google Sheets answered 503", reason="server", status=503)
+
+    monkeypatch.setattr(SqliteStore, "update_workshop", outage)
+    next(b for b in at.button if b.label == "Archive").click().run()
+    assert not at.exception
+    body = texts(at)
+    assert "Google Sheets answered with an error (HTTP 503)" in body
+    # Nothing is lost: the workshop is as it was and its panel is still open.
+    assert [w.id for w in page_env.store.list_workshops()] == [workshop.id]
+    assert f"`{groups[0].join_code}`" in body
+    assert "Archive" in [b.label for b in at.button]
+
+    monkeypatch.undo()
+    next(b for b in at.button if b.label == "Archive").click().run()
+    assert page_env.store.list_workshops() == []
+    assert [w.archived for w in page_env.store.list_workshops(include_archived=True)] == [True]

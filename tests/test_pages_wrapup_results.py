@@ -63,7 +63,7 @@ def test_wrapup_steps_through_computed_prompts(page_env: PageEnv) -> None:
     workshop, _ = _scored_workshop(page_env)
     at = _wrapup(page_env, workshop.id)
     body = texts(at)
-    assert "Weakest section overall: Monitoring" in body
+    assert "Weakest section overall\\: Monitoring" in body  # Markdown source: ":" escaped
     assert "Prompt 1 of" in body
     count = int(body.split("Prompt 1 of ")[1].split()[0])
     assert count >= 2
@@ -92,7 +92,8 @@ def test_action_items_are_recorded_listed_and_deleted(page_env: PageEnv) -> None
     ]
     body = texts(at)
     assert "Action item added." in body
-    assert "Alert on \\<b\\>stale\\</b\\> models =cmd" in body  # shown as text
+    # Shown exactly as typed: HTML-escaped text in a block Markdown leaves alone.
+    assert "<strong>P2</strong> · Alert on &lt;b&gt;stale&lt;/b&gt; models =cmd — Team B" in body
     next(b for b in at.button if b.label == "Delete").click().run()
     assert page_env.store.snapshot(workshop.id).actions == ()
 
@@ -120,7 +121,8 @@ def test_group_results_link_is_read_only_and_complete(page_env: PageEnv) -> None
     assert "Team B · System 2" in body
     assert "Team B (this group)" in list(at.dataframe[1].value["Group"])
     assert "To reach the next band" in [s.value for s in at.subheader]
-    assert "\\<script\\>alert\\(1\\)\\</script\\> \\[x\\]\\(javascript:y\\)" in body
+    # The note exactly as typed: HTML-escaped text in a block Markdown leaves alone.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; [x](javascript&#58;y)</div>" in body
     # Nothing editable: no inputs, no radio, no form.
     assert not at.text_input and not at.text_area
     assert [r.key for r in at.radio] == ["_lang_choice"]
@@ -147,13 +149,14 @@ def test_downloads_come_with_the_page_so_clock_runs_cannot_sweep_them(
     rehearsal); each file must be referenced by the page that shows its button."""
     workshop, groups = _scored_workshop(page_env)
     pages = {
-        "wrap-up": _wrapup(page_env, workshop.id),
-        "group results": page_env.app("views/results.py", token=groups[0].results_token),
-        "workshop results": page_env.app("views/results.py", token=workshop.results_token),
+        "wrap-up": (_wrapup(page_env, workshop.id), 4),
+        # CSV and Markdown; the chart images are made on request ("Prepare PNG").
+        "group results": (page_env.app("views/results.py", token=groups[0].results_token), 2),
+        "workshop results": (page_env.app("views/results.py", token=workshop.results_token), 3),
     }
-    for name, at in pages.items():
+    for name, (at, count) in pages.items():
         buttons = at.get("download_button")
-        assert len(buttons) >= 4, name
+        assert len(buttons) == count, name
         for button in buttons:
             assert "/media/" in button.proto.url, (name, button.proto.label)
             assert not button.proto.deferred_file_id, (name, button.proto.label)

@@ -8,6 +8,7 @@ Sheets read cache) instead of opening one per viewer.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 import threading
@@ -18,12 +19,14 @@ from typing import Any
 
 import streamlit as st
 
+from workshop import image_export, localtime, timesource
 from workshop.clock import ClockView
 from workshop.config import Settings, SettingsError, load_settings
 from workshop.content import Catalog, load_catalog
 from workshop.content_model import LANGUAGES, Rubric
 from workshop.i18n import Translator
 from workshop.models import Snapshot, Workshop
+from workshop.presentation import html_block, user_text_block
 from workshop.runtime import Runtime, open_runtime
 from workshop.scoring import format_score
 from workshop.store.base import NotFound, Store, StoreError, StoreUnavailable
@@ -441,16 +444,6 @@ _exports: OrderedDict[tuple, bytes | str] = OrderedDict()
 _exports_lock = threading.Lock()
 
 
-@st.cache_resource(show_spinner=False)
-def start_image_export_warm_up() -> threading.Thread:
-    """Once per process: load vl-convert's fonts in the background (see charts)."""
-    from workshop.charts import warm_up_image_export
-
-    thread = threading.Thread(target=warm_up_image_export, name="png-warm-up", daemon=True)
-    thread.start()
-    return thread
-
-
 def snapshot_fingerprint(snapshot: Snapshot) -> int:
     """Changes whenever anything an export shows changes: groups, answers, notes, actions."""
     return hash(
@@ -520,13 +513,118 @@ def download_buttons(
             download_button(label, build, file_name, mime, content=content)
 
 
-def viewer_clock(epoch: float) -> str:
-    """HH:MM:SS of an instant in the viewer's time zone (the browser's; UTC if unknown)."""
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+# --------------------------------------------------------------------------- viewer's time zone
 
+
+def viewer_timezone() -> str:
+    """The IANA time zone the viewer's browser reports (``Asia/Tokyo``), or "UTC" if none.
+
+    Stored times stay UTC; pages show them with :func:`local_time`.
+    """
     try:
-        zone = ZoneInfo(st.context.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return datetime.fromtimestamp(epoch, UTC).astimezone(zone).strftime("%H:%M:%S")
+        zone_name = st.context.timezone
+    except Exception:  # outside a script run (no browser to ask)
+        zone_name = None
+    return zone_name or localtime.UTC_NAME
+
+
+def local_time(value: str | float, fmt: str = localtime.DEFAULT_FORMAT) -> str:
+    """A stored UTC time (ISO text or epoch seconds) in the viewer's time zone."""
+    return localtime.format_local(value, viewer_timezone(), fmt)
+
+
+def viewer_today() -> dt.date:
+    """Today in the viewer's time zone (the default of date inputs)."""
+    return localtime.local_today(viewer_timezone(), timesource.now())
+
+
+# --------------------------------------------------------------------------- user text
+
+
+def show_user_text(text: str) -> None:
+    """A note or other free text exactly as typed, its http(s) links live (see presentation)."""
+    st.markdown(user_text_block(text), unsafe_allow_html=True)
+
+
+def show_html_line(inner: str) -> None:
+    """A line built by ``workshop.presentation.format_html`` (user text inside is inert)."""
+    st.markdown(html_block(inner), unsafe_allow_html=True)
+
+
+# --------------------------------------------------------------------------- chart images
+
+
+def chart_spec(key: tuple, build: Callable[[], Any]) -> dict:
+    """The Vega-Lite spec :func:`show_chart` draws under ``key`` (built once per process)."""
+    with _chart_lock:
+        spec = _chart_specs.get(key)
+        if spec is not None:
+            _chart_specs.move_to_end(key)
+            return spec
+    spec = build().to_dict(validate=False)
+    with _chart_lock:
+        _chart_specs[key] = spec
+        while len(_chart_specs) > MAX_CACHED_CHARTS:
+            _chart_specs.popitem(last=False)
+    return spec
+
+
+def _want_image(flag: str) -> None:
+    st.session_state[flag] = True
+
+
+@st.fragment
+def _image_download(label: str, spec: dict, file_name: str, fmt: str) -> None:
+    """Prepare button → "preparing…" → download button, redrawn on its own (a fragment).
+
+    The image is made by the worker process of ``workshop.image_export`` only after
+    the button is pressed; this session's run waits for it (without holding the
+    interpreter), so no other session stalls. Made once, the image is cached per
+    spec: every viewer of the same chart then gets the download button at once.
+    """
+    exporter = image_export.shared()
+    name = fmt.upper()
+    wanted = f"_image_wanted_{file_name}"
+    slot = st.empty()
+    data = exporter.cached(spec, fmt)
+    failure = ""
+    if data is None and st.session_state.pop(wanted, False):
+
+        def preparing(seconds: float) -> None:
+            slot.caption(t("common.image_preparing", format=name, seconds=int(seconds)))
+
+        preparing(0)
+        try:
+            data = exporter.wait(exporter.submit(spec, fmt), on_tick=preparing)
+        except image_export.ExportFailed as error:
+            failure = t(f"common.image_failed_{error.reason}", format=name)
+    if data is not None:
+        slot.download_button(
+            label,
+            data,
+            file_name=file_name,
+            mime=image_export.FORMATS[fmt],
+            on_click="ignore",
+            key=f"dl_{file_name}",
+        )
+        return
+    with slot.container():
+        if failure:
+            st.error(failure)
+        st.button(
+            t("common.image_prepare", format=name),
+            key=f"prepare_{file_name}",
+            on_click=_want_image,
+            args=(wanted,),
+            icon=":material/image:",
+        )
+
+
+def image_download(label: str, chart_key: tuple, build: Callable[[], Any], file_name: str) -> None:
+    """A PNG or SVG download of the chart shown under ``chart_key``, made on request.
+
+    The format comes from ``file_name`` (``.png`` or ``.svg``). Nothing is
+    converted while the page renders: see :func:`_image_download`.
+    """
+    fmt = file_name.rsplit(".", 1)[-1].lower()
+    _image_download(label, chart_spec(chart_key, build), file_name, fmt)

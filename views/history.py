@@ -126,13 +126,11 @@ def means():
     )
 
 
-common.show_chart(("history-means", data_key, lang), means, stretch=False)
-exports = (
-    (t("history.export_png"), lambda: charts.chart_png(means()), "png", "image/png"),
-    (t("history.export_svg"), lambda: charts.chart_svg(means()), "svg", "image/svg+xml"),
-)
-for column, (label, build, extension, mime) in zip(st.columns([1, 1, 2])[:2], exports, strict=True):
+means_key = ("history-means", data_key, lang)
+common.show_chart(means_key, means, stretch=False)
+# Images are made on request, in a worker process (converting here froze every live
+# countdown of the server for seconds): "Prepare PNG", then the download button.
+exports = ((t("history.export_png"), "png"), (t("history.export_svg"), "svg"))
+for column, (label, extension) in zip(st.columns([1, 1, 2])[:2], exports, strict=True):
     with column:
-        common.download_button(
-            label, build, f"section-means.{extension}", mime, content=("history-means", data_key)
-        )
+        common.image_download(label, means_key, means, f"section-means.{extension}")

@@ -7,7 +7,7 @@ import streamlit as st
 from views import common
 from workshop.content_model import Rubric, level_key
 from workshop.demo import create_demo, find_demo
-from workshop.presentation import band_range_label
+from workshop.presentation import band_range_label, escape_markdown
 from workshop.store.base import StoreError
 
 t = common.t
@@ -117,9 +117,13 @@ rubric: Rubric = content.rubrics[
 ]
 
 st.subheader(t("home.bands_heading"))
+# st.table renders every cell as Markdown: a cell "> 5" became a quote showing "5".
+# The range is plain text, so it is escaped (labels and meanings are our content).
 st.table(
     {
-        t("home.band_range"): [band_range_label(rubric, band) for band in rubric.bands],
+        t("home.band_range"): [
+            escape_markdown(band_range_label(rubric, band)) for band in rubric.bands
+        ],
         t("home.band_label"): [band.label.get(lang) for band in rubric.bands],
         t("home.band_meaning"): [band.meaning.get(lang) for band in rubric.bands],
     },

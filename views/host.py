@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from views import common
@@ -68,8 +66,12 @@ def _workshop_panel(workshop: Workshop) -> None:
     )
     label = t("host.unarchive") if workshop.archived else t("host.archive")
     if actions[2].button(label, key=f"archive_{workshop.id}"):
-        set_archived(store, workshop.id, not workshop.archived)
-        st.rerun()
+        try:
+            set_archived(store, workshop.id, not workshop.archived)
+        except StoreError as error:
+            common.show_store_error(error)  # nothing changed; the panel stays as it was
+        else:
+            st.rerun()
 
     if store.backend == "sheets":
         with st.container(border=True):
@@ -114,7 +116,7 @@ def _workshop_panel(workshop: Workshop) -> None:
         st.caption(t("host.duplicate_help"))
         with st.form(f"duplicate_{workshop.id}"):
             title = st.text_input(t("host.field_title"), value=workshop.title)
-            date = st.date_input(t("host.field_date"), value=dt.date.today())
+            date = st.date_input(t("host.field_date"), value=common.viewer_today())
             if st.form_submit_button(t("host.duplicate")):
                 try:
                     copy = duplicate_workshop(
@@ -139,7 +141,7 @@ def _create_form() -> None:
     with st.form("create_workshop", clear_on_submit=False):
         title = st.text_input(t("host.field_title"), value=t("host.default_title"))
         first, second, third = st.columns(3)
-        date = first.date_input(t("host.field_date"), value=dt.date.today())
+        date = first.date_input(t("host.field_date"), value=common.viewer_today())
         language = second.selectbox(
             t("host.field_language"),
             list(LANGUAGES),

@@ -191,7 +191,7 @@ def board_panel() -> None:
                 answered / total if total else 0.0,
                 text=f"{escape_markdown(group.name)} — {answered}/{total}",
             )
-    st.caption(t("present.board_updated", time=common.viewer_clock(timesource.now())))
+    st.caption(t("present.board_updated", time=common.local_time(timesource.now(), "%H:%M:%S")))
 
 
 main, side = st.columns([3, 2], gap="large")

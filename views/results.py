@@ -16,7 +16,7 @@ from workshop import charts
 from workshop.advice import next_band_advice
 from workshop.i18n import format_level
 from workshop.models import Group, Snapshot
-from workshop.presentation import escape_markdown
+from workshop.presentation import escape_markdown, format_html
 from workshop.reports import (
     actions_csv,
     advice_lines,
@@ -71,38 +71,40 @@ def _only_group(full: Snapshot, group: Group) -> Snapshot:
     )
 
 
-def _downloads(scope: Snapshot, chart, label: str) -> None:
+def _downloads(scope: Snapshot, label: str) -> None:
+    """CSV and Markdown come with the page; the chart's PNG and SVG are made on request.
+
+    Converting a chart to an image took the server's interpreter for seconds and
+    froze every live countdown, so images are made in a worker process, only
+    when someone presses "Prepare PNG" / "Prepare SVG" (see common.image_download).
+    """
     st.subheader(t("results.downloads"))
     report_group = group_id if group_id else None
-    common.download_buttons(
-        [
-            (
-                t("reports.download_tidy_csv"),
-                lambda: tidy_csv(rubric, scope, lang),
-                export_filename(workshop, f"{label}-answers", "csv"),
-                "text/csv",
-            ),
-            (
-                t("reports.download_report"),
-                lambda: markdown_report(rubric, snapshot, lang, report_group, t=translator),
-                export_filename(workshop, f"{label}-report", "md"),
-                "text/markdown",
-            ),
-            (
-                t("results.chart_png"),
-                lambda: charts.chart_png(chart()),
-                export_filename(workshop, f"{label}-chart", "png"),
-                "image/png",
-            ),
-            (
-                t("results.chart_svg"),
-                lambda: charts.chart_svg(chart()),
-                export_filename(workshop, f"{label}-chart", "svg"),
-                "image/svg+xml",
-            ),
-        ],
-        content=exports_key,
-    )
+    csv_column, report_column, png_column, svg_column = st.columns(4)
+    with csv_column:
+        common.download_button(
+            t("reports.download_tidy_csv"),
+            lambda: tidy_csv(rubric, scope, lang),
+            export_filename(workshop, f"{label}-answers", "csv"),
+            "text/csv",
+            content=exports_key,
+        )
+    with report_column:
+        common.download_button(
+            t("reports.download_report"),
+            lambda: markdown_report(rubric, snapshot, lang, report_group, t=translator),
+            export_filename(workshop, f"{label}-report", "md"),
+            "text/markdown",
+            content=exports_key,
+        )
+    for column, extension in ((png_column, "png"), (svg_column, "svg")):
+        with column:
+            common.image_download(
+                t(f"results.chart_{extension}"),
+                bars_key,
+                bars,
+                export_filename(workshop, f"{label}-chart", extension),
+            )
 
 
 st.caption(f"{t('results.read_only')} · {escape_markdown(workshop.title)} · {workshop.date}")
@@ -118,8 +120,11 @@ def bars():
     )
 
 
+bars_key = ("results-bars", workshop.id, lang, fingerprint)
+
+
 def show_bars() -> None:
-    common.show_chart(("results-bars", workshop.id, lang, fingerprint), bars)
+    common.show_chart(bars_key, bars)
 
 
 if group_id:
@@ -181,11 +186,16 @@ if group_id:
         st.caption(t("reports.no_actions"))
     for action in actions:
         item = rubric.item(action.item_id) if action.item_id else None
-        st.markdown(
-            f"- **P{action.priority}** · {escape_markdown(action.what)}"
-            + (f" — {item.id} · {item.title.get(lang)}" if item else "")
-            + (f" · {escape_markdown(action.owner)}" if action.owner else "")
-            + (f" · {action.due}" if action.due else "")
+        # What and who are free text (often with a ticket link): shown exactly as typed.
+        common.show_html_line(
+            format_html(
+                t("results.action_line"),
+                markup={"priority": f"<strong>P{int(action.priority)}</strong>"},
+                what=action.what,
+                item=f"{item.id} · {item.title.get(lang)}" if item else "—",
+                owner=action.owner or "—",
+                due=action.due or t("wrapup.action_no_due"),
+            )
         )
 
     st.subheader(t("results.items_heading"))
@@ -199,8 +209,11 @@ if group_id:
                 value = format_level(answer.value if answer else "", lang, content.ui)
                 st.markdown(f"**{item.id} · {item.title.get(lang)}** — {escape_markdown(value)}")
                 note = answer.note if answer and answer.note else ""
-                st.markdown(escape_markdown(note) if note else f"_{t('results.no_note')}_")
-    _downloads(_only_group(snapshot, group), bars, group.name)
+                if note:
+                    common.show_user_text(note)  # exactly as typed, links live
+                else:
+                    st.markdown(f"_{t('results.no_note')}_")
+    _downloads(_only_group(snapshot, group), group.name)
 else:
     st.title(escape_markdown(workshop.title))
     st.subheader(t("results.all_groups"))
@@ -218,4 +231,4 @@ else:
         "text/csv",
         content=exports_key,
     )
-    _downloads(snapshot, bars, "workshop")
+    _downloads(snapshot, "workshop")

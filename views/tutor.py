@@ -16,8 +16,6 @@ group's answers.
 from __future__ import annotations
 
 import html
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
@@ -129,19 +127,6 @@ def _who() -> str:
     return name or group.tutor or f"{t('tutor.group')} {group.name}"
 
 
-def _local(stamp: str, fmt: str = "%H:%M:%S") -> str:
-    """An ISO UTC time in the viewer's time zone (the browser's, else UTC)."""
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return stamp.replace("T", " ")[:19]
-    try:
-        zone = ZoneInfo(st.context.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return moment.astimezone(zone).strftime(fmt)
-
-
 def _send(patch: FieldPatch) -> None:
     """Keep the change in the outbox and give the sender a moment to confirm it."""
     entry_id = engine.record(workshop_id, group_id, patch, origin)
@@ -225,7 +210,7 @@ for item_id, field_name in remote:
                 f"tutor.changed_{field_name}",
                 item=item_id,
                 who=escape_markdown(view.by),
-                time=_local(view.at, "%H:%M"),
+                time=common.local_time(view.at, "%H:%M"),
             ),
             icon=":material/sync:",
         )
@@ -267,8 +252,8 @@ def live_bar() -> None:
                 )
                 st.caption(t("tutor.pending_detail", detail=detail))
         elif sync.last_written:
-            moment = datetime.fromtimestamp(sync.last_written).astimezone().isoformat()
-            st.success(t("tutor.saved_at", time=_local(moment)), icon=":material/check:")
+            saved_at = common.local_time(sync.last_written, "%H:%M:%S")
+            st.success(t("tutor.saved_at", time=saved_at), icon=":material/check:")
         else:
             st.info(t("tutor.nothing_yet"), icon=":material/edit_note:")
 
@@ -287,7 +272,7 @@ def _notice(entry: Entry) -> None:
             mine=escape_markdown(patch.text or t("tutor.empty_value")),
             theirs=escape_markdown(theirs),
             who=escape_markdown(entry.current_by or t("tutor.someone")),
-            time=_local(entry.current_at, "%H:%M:%S") if entry.current_at else "—",
+            time=common.local_time(entry.current_at, "%H:%M:%S") if entry.current_at else "—",
         ),
         icon=":material/merge_type:",
     )
@@ -354,7 +339,7 @@ def _provenance(value: FieldView, note: FieldView) -> None:
             t(
                 "tutor.updated_by",
                 who=escape_markdown(latest.by),
-                time=_local(latest.at, "%Y-%m-%d %H:%M:%S"),
+                time=common.local_time(latest.at, "%Y-%m-%d %H:%M:%S"),
             )
         )
 

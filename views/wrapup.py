@@ -9,7 +9,7 @@ import streamlit as st
 from views import common
 from workshop import charts, clock, timesource
 from workshop.models import ActionItem
-from workshop.presentation import escape_markdown
+from workshop.presentation import escape_markdown, format_html
 from workshop.reports import (
     actions_csv,
     actions_markdown,
@@ -179,17 +179,19 @@ if not snapshot.actions:
 for action in sorted(snapshot.actions, key=lambda a: (a.priority, a.created_at)):
     line, delete = st.columns([8, 1])
     group = groups.get(action.group_id)
-    line.markdown(
-        t(
-            "wrapup.action_line",
-            priority=action.priority,
-            what=escape_markdown(action.what),
-            group=escape_markdown(group.name if group else action.group_id),
-            item=item_titles.get(action.item_id, action.item_id),
-            owner=escape_markdown(action.owner or "—"),
-            due=action.due or t("wrapup.action_no_due"),
+    with line:
+        # What and who are free text (often with a ticket link): shown exactly as typed.
+        common.show_html_line(
+            format_html(
+                t("wrapup.action_line"),
+                markup={"priority": f"<strong>P{int(action.priority)}</strong>"},
+                what=action.what,
+                group=group.name if group else action.group_id,
+                item=item_titles.get(action.item_id, action.item_id),
+                owner=action.owner or "—",
+                due=action.due or t("wrapup.action_no_due"),
+            )
         )
-    )
     if delete.button(t("wrapup.action_delete"), key=f"del_{action.id}"):
         try:
             store.delete_action(workshop.id, action.id)

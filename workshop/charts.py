@@ -21,7 +21,6 @@ workshop) and :mod:`workshop.history` (across rounds).
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -556,35 +555,19 @@ def org_section_means_chart(
 
 
 def chart_png(chart: alt.TopLevelMixin, scale: float = 2) -> bytes:
-    """The chart as a PNG image (offline, via vl-convert).
+    """The chart as a PNG image, converted in this process (tests, scripts).
 
-    Texts are drawn with the fonts installed on the machine: Japanese labels
-    need a CJK font (e.g. Debian's ``fonts-noto-cjk``), otherwise they show as boxes.
+    Pages never call this: vl-convert holds the interpreter while it converts,
+    so the app converts in a worker process (:mod:`workshop.image_export`).
+    Japanese labels need a CJK font installed (e.g. Debian's ``fonts-noto-cjk``).
     """
-    import vl_convert
+    from workshop.image_export import convert, spec_json
 
-    return bytes(vl_convert.vegalite_to_png(chart.to_json(), scale=scale))
-
-
-def warm_up_image_export() -> None:
-    """Render a tiny chart once, so the first real PNG export is not the slow one.
-
-    vl-convert loads the machine's fonts on its first PNG (about 1.5 s with a
-    CJK font installed, against about 0.1 s afterwards); the app calls this in a
-    background thread when its process starts.
-    """
-    if _warmed_up.is_set():
-        return
-    tiny = alt.Chart(alt.Data(values=[{"x": 1}])).mark_point().encode(x="x:Q")
-    chart_png(tiny, scale=1)
-    _warmed_up.set()
-
-
-_warmed_up = threading.Event()  # vl-convert's fonts are loaded once per process
+    return convert(spec_json(chart.to_dict()), "png", scale)
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> str:
-    """The chart as SVG text (offline, via vl-convert); fonts are resolved by the viewer."""
-    import vl_convert
+    """The chart as SVG text, converted in this process (see :func:`chart_png`)."""
+    from workshop.image_export import convert, spec_json
 
-    return str(vl_convert.vegalite_to_svg(chart.to_json()))
+    return convert(spec_json(chart.to_dict()), "svg").decode("utf-8")
