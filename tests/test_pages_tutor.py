@@ -261,3 +261,44 @@ def test_tutor_records_action_items_for_their_own_group_only(page_env: PageEnv) 
     at.button(key="tutor_action_add").click().run()
     assert "“What” is required." in texts(at)
     assert len(page_env.store.snapshot(workshop.id).actions) == 1
+
+
+def test_a_change_that_lost_to_a_later_one_is_told_and_can_be_used_again(
+    page_env: PageEnv,
+) -> None:
+    from workshop.models import FieldPatch
+    from workshop.outbox import Outbox
+    from workshop.sync import SyncEngine
+
+    workshop, groups = page_env.make_workshop()
+    _start_data_segment(page_env, workshop)
+    group = groups[0]
+    outbox = Outbox(page_env.db_path.parent / "outbox.sqlite3")
+    engine = SyncEngine(page_env.store, outbox, record=f"local:{page_env.db_path.resolve()}")
+    # Ben chose 1 at 10:00:05 and it reached the record; Tutor 1's 0.5, chosen at 10:00:01
+    # on a screen that still showed nothing, arrives afterwards (a laptop back online).
+    engine.record(
+        workshop.id,
+        group.id,
+        FieldPatch("data-2", "value", "1", "", "2026-11-23T10:00:05+00:00", "Ben"),
+    )
+    engine.step()
+    engine.record(
+        workshop.id,
+        group.id,
+        FieldPatch("data-2", "value", "0.5", "", "2026-11-23T10:00:01+00:00", "Tutor 1"),
+    )
+    engine.step()
+    assert page_env.store.snapshot(workshop.id).group_answers(group.id)["data-2"].value == "1"
+
+    at = _tutor(page_env, workshop, group)  # the same person, after a reload
+    body = texts(at)
+    # (Markdown source: the dot is escaped; the screen shows “0.5”.)
+    assert "data-2: your answer “0\\.5” was not saved, because Ben changed it to “1”" in body
+    assert answer_widget(at, "data-2").value == "1"  # the screen shows the winner's value
+    mine = next(b for b in at.button if b.label == "Use mine again")
+    mine.click().run()
+    body = _until(at, "All changes saved")
+    assert page_env.store.snapshot(workshop.id).group_answers(group.id)["data-2"].value == "0.5"
+    assert "was not saved, because Ben" not in texts(at)
+    outbox.close()

@@ -276,7 +276,7 @@ def _notice(entry: Entry) -> None:
         ),
         icon=":material/merge_type:",
     )
-    keep, mine = st.columns([1, 1])
+    keep, mine, _rest = st.columns([1, 1, 3])
     keep.button(
         t("tutor.keep_theirs"),
         key=f"keep_{entry.id}",
@@ -297,7 +297,7 @@ def _notice(entry: Entry) -> None:
 with st.container():
     if engine.group(workshop_id, group_id).failure is not None:
         st.button(t("tutor.retry_now"), on_click=_retry_now, key="retry_now")
-    for entry in engine.notices(origin):
+    for entry in engine.notices(origin, workshop_id, group_id, _who()):
         if entry.workshop_id == workshop_id and entry.group_id == group_id:
             _notice(entry)
     error = st.session_state.pop("tutor_input_error", None)

@@ -381,15 +381,29 @@ class Outbox:
 
     # -- notices and housekeeping ----------------------------------------------------------
 
-    def notices(self, origin: str) -> list[Entry]:
-        """Changes of this session that a later change won over, not yet acknowledged."""
-        if not origin:
+    def notices(
+        self,
+        origin: str,
+        *,
+        record: str = "",
+        workshop_id: str = "",
+        group_id: str = "",
+        made_by: str = "",
+    ) -> list[Entry]:
+        """Changes a later change won over, not yet acknowledged: this session's own, and
+        (given the group and a name) those its person made before a reload."""
+        clauses = ["origin = ?"]
+        params: list[object] = [origin]
+        if made_by and record and workshop_id and group_id:
+            clauses.append("(record = ? AND workshop_id = ? AND group_id = ? AND made_by = ?)")
+            params.extend([record, workshop_id, group_id, made_by])
+        if not origin and len(clauses) == 1:
             return []
         with self._transaction(write=False) as conn:
             rows = conn.execute(
-                "SELECT * FROM changes WHERE origin = ? AND status = 'superseded' AND seen = 0"
-                " ORDER BY id",
-                (origin,),
+                f"SELECT * FROM changes WHERE ({' OR '.join(clauses)})"
+                " AND status = 'superseded' AND seen = 0 ORDER BY id",
+                params,
             ).fetchall()
         return [_entry(row) for row in rows]
 

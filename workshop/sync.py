@@ -154,8 +154,17 @@ class SyncEngine:
     def pending_patches(self, workshop_id: str, group_id: str) -> list[FieldPatch]:
         return [e.patch for e in self.outbox.pending(self.record_id, workshop_id, group_id)]
 
-    def notices(self, origin: str) -> list[Entry]:
-        return self.outbox.notices(origin)
+    def notices(
+        self, origin: str, workshop_id: str = "", group_id: str = "", made_by: str = ""
+    ) -> list[Entry]:
+        """Superseded changes to tell a session about (see :meth:`Outbox.notices`)."""
+        return self.outbox.notices(
+            origin,
+            record=self.record_id,
+            workshop_id=workshop_id,
+            group_id=group_id,
+            made_by=made_by,
+        )
 
     def acknowledge(self, ids: Iterable[int]) -> None:
         self.outbox.acknowledge(ids)
