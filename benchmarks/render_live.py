@@ -239,9 +239,7 @@ def _latencies(base_url: str, workshop: Workshop, groups: list[Group]) -> tuple[
             first = True
             for group in groups:
                 tutor = browser.new_context(viewport=viewport).new_page()
-                tutor.goto(
-                    f"{base_url}/tutor?w={workshop.id}&g={group.id}&code={group.join_code}"
-                )
+                tutor.goto(f"{base_url}/tutor?w={workshop.id}&g={group.id}&code={group.join_code}")
                 wait_for_app(tutor)
                 tutor.get_by_text("data-1 ·").first.wait_for(timeout=SHOW_TIMEOUT_MS)
                 for number in range(1, 8):
@@ -256,9 +254,7 @@ def _latencies(base_url: str, workshop: Workshop, groups: list[Group]) -> tuple[
                     host.wait_for_function("() => window.__benchSeen !== null", timeout=20_000)
                     confirmed = True
                     try:
-                        tutor.wait_for_function(
-                            "() => window.__benchSaved !== null", timeout=5_000
-                        )
+                        tutor.wait_for_function("() => window.__benchSaved !== null", timeout=5_000)
                     except PlaywrightTimeout:
                         confirmed = False  # the board is the measure; the confirmation is info
                     if not first:  # the first save warms the server up

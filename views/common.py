@@ -15,6 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -34,6 +35,13 @@ from workshop.workshops import InputError, host_allowed
 from workshop.wrapup import GroupResult
 
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
+VIEWS = Path(__file__).resolve().parent
+
+
+def page(name: str) -> str:
+    """A page's file for ``st.page_link``: absolute, so it resolves whether Streamlit's
+    main script is the checkout's ``app.py`` or the installed ``views/app.py``."""
+    return str(VIEWS / f"{name}.py")
 
 
 def _secrets() -> dict[str, Any]:
@@ -427,7 +435,7 @@ def workshop_from_query(*, link_to_host: bool = False) -> str:
     if not workshops:
         st.info(t("present.no_workshop"))
         if link_to_host:
-            st.page_link("views/host.py", label=t("host.title"), icon=":material/settings:")
+            st.page_link(page("host"), label=t("host.title"), icon=":material/settings:")
         st.stop()
     workshop_id = st.selectbox(
         t("present.choose_workshop"),
@@ -628,3 +636,14 @@ def image_download(label: str, chart_key: tuple, build: Callable[[], Any], file_
     """
     fmt = file_name.rsplit(".", 1)[-1].lower()
     _image_download(label, chart_spec(chart_key, build), file_name, fmt)
+
+
+def public_base() -> str:
+    """The base of join and results links: the configured public URL, else the address
+    the host's browser is using right now (a link then works on any deployment)."""
+    from workshop.links import app_base_url
+
+    configured = settings().public_url
+    if configured:
+        return configured
+    return app_base_url(st.context.url or "") or "http://localhost:8501"

@@ -56,31 +56,31 @@ with st.container(border=True):
         first = demo.groups[0]
         links = st.columns(5)
         links[0].page_link(
-            "views/present.py",
+            common.page("present"),
             label=t("demo.open_present"),
             icon=":material/slideshow:",
             query_params={"w": demo_id},
         )
         links[1].page_link(
-            "views/tutor.py",
+            common.page("tutor"),
             label=t("demo.open_tutor", group=first.name),
             icon=":material/edit_note:",
             query_params={"w": demo_id, "g": first.id, "code": first.join_code},
         )
         links[2].page_link(
-            "views/wrapup.py",
+            common.page("wrapup"),
             label=t("demo.open_wrapup"),
             icon=":material/forum:",
             query_params={"w": demo_id},
         )
         links[3].page_link(
-            "views/results.py",
+            common.page("results"),
             label=t("demo.open_results", group=first.name),
             icon=":material/bar_chart:",
             query_params={"token": first.results_token},
         )
         links[4].page_link(
-            "views/history.py", label=t("demo.open_history"), icon=":material/timeline:"
+            common.page("history"), label=t("demo.open_history"), icon=":material/timeline:"
         )
 
 roles, scoring = st.columns(2, gap="large")

@@ -53,13 +53,13 @@ def _workshop_panel(workshop: Workshop) -> None:
     st.subheader(escape_markdown(workshop.title))
     actions = st.columns([1, 1, 1, 3])
     actions[0].page_link(
-        "views/present.py",
+        common.page("present"),
         label=t("host.present"),
         icon=":material/slideshow:",
         query_params={"w": workshop.id},
     )
     actions[1].page_link(
-        "views/wrapup.py",
+        common.page("wrapup"),
         label=t("host.wrapup"),
         icon=":material/forum:",
         query_params={"w": workshop.id},
@@ -90,7 +90,7 @@ def _workshop_panel(workshop: Workshop) -> None:
 
     st.markdown(f"#### {t('host.links_heading')}")
     st.caption(t("host.links_help"))
-    base = settings.public_url
+    base = common.public_base()
     for group in snapshot.groups:
         with st.container(border=True):
             text_column, qr_column = st.columns([5, 1])

@@ -203,7 +203,7 @@ with side:
 if view.status == "finished":
     st.success(t("present.finished_note"))
     st.page_link(
-        "views/wrapup.py",
+        common.page("wrapup"),
         label=t("present.open_wrapup"),
         icon=":material/forum:",
         query_params={"w": workshop.id},

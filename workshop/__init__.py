@@ -4,4 +4,4 @@ Pages in ``views/`` are thin views over these modules; everything a page shows i
 computed here so it can be unit-tested and reused by the command-line interface.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -12,7 +12,10 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from workshop import __version__
+
 COMMAND_MODULES: tuple[str, ...] = (
+    "workshop.commands.serve",
     "workshop.commands.validate",
     "workshop.commands.score",
     "workshop.commands.sheets",
@@ -22,8 +25,11 @@ COMMAND_MODULES: tuple[str, ...] = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workshop",
-        description="ML Test Score Workshop: validate content, score answers, prepare sheets.",
+        description=(
+            "ML Test Score Workshop: run the app, validate content, score answers, prepare sheets."
+        ),
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
         try:

@@ -16,8 +16,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "workshop.sqlite3"
+#: The app's name for per-user folders (platformdirs).
+APP_NAME = "ml-test-score-workshop"
+
+
+def default_data_dir() -> Path:
+    """Where an installed app keeps its data when nothing else is configured.
+
+    The per-user data folder of the platform (``~/.local/share/ml-test-score-workshop``
+    on Linux, ``~/Library/Application Support/...`` on macOS, ``%LOCALAPPDATA%`` on
+    Windows), never the package's own folder, which may be read-only or replaced by
+    the next upgrade.
+    """
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 @dataclass(frozen=True)
@@ -29,7 +42,7 @@ class Settings:
     service_account_info: Mapping[str, Any] | None = field(repr=False)
     sheets_endpoint: str  # base URL override for the Sheets API (a local fake in tests)
     host_passcode: str  # host passcode from secrets ("" = chosen per workshop)
-    public_url: str  # base of join and results links
+    public_url: str  # base of join and results links ("" = the address the host's browser uses)
     cache_seconds: float  # how long Sheets reads are shared before re-reading
     # The outbox: changes are kept here before they reach the store (beside the database).
     outbox_path: Path = Path()
@@ -103,7 +116,8 @@ def load_settings(
             "GOOGLE_APPLICATION_CREDENTIALS to the JSON key file."
         )
 
-    db_path = Path(pick("WORKSHOP_DB", "db_path", str(DEFAULT_DB_PATH))).expanduser()
+    data_dir = Path(pick("WORKSHOP_DATA_DIR", "data_dir") or default_data_dir()).expanduser()
+    db_path = Path(pick("WORKSHOP_DB", "db_path", str(data_dir / "workshop.sqlite3"))).expanduser()
     try:
         cache_seconds = float(pick("WORKSHOP_CACHE_SECONDS", "cache_seconds", "4"))
     except ValueError as error:
@@ -119,7 +133,7 @@ def load_settings(
         service_account_info=account if store == "sheets" else None,
         sheets_endpoint=pick("WORKSHOP_SHEETS_ENDPOINT", "sheets_endpoint"),
         host_passcode=pick("WORKSHOP_HOST_PASSCODE", "host_passcode"),
-        public_url=pick("WORKSHOP_PUBLIC_URL", "public_url", "http://localhost:8501").rstrip("/"),
+        public_url=pick("WORKSHOP_PUBLIC_URL", "public_url").rstrip("/"),
         cache_seconds=max(0.0, cache_seconds),
         outbox_path=Path(
             pick("WORKSHOP_OUTBOX", "outbox_path", str(db_path.parent / "outbox.sqlite3"))

@@ -47,7 +47,21 @@ from workshop.content_model import (
 )
 
 ENV_VAR = "WORKSHOP_CONTENT_DIRS"
-PACKAGE_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+
+def _shipped_content_dir() -> Path:
+    """The content shipped with the app: the data package ``workshop_content``.
+
+    In a checkout (editable install) that is the ``content/`` folder; in an installed
+    wheel, the package's folder in site-packages (see pyproject.toml). Found through
+    importlib.resources, never by walking up from this file.
+    """
+    from importlib.resources import files
+
+    return Path(str(files("workshop_content")))
+
+
+PACKAGE_CONTENT_DIR = _shipped_content_dir()
 
 # Folder name -> kind of file it holds.
 FOLDER_KINDS: Mapping[str, str] = MappingProxyType(

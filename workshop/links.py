@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import qrcode
 from qrcode.image.pil import PilImage
 
 from workshop.models import Group, Workshop
+
+#: The app's page addresses (url_path of each st.Page), which never belong to its base.
+PAGE_PATHS: frozenset[str] = frozenset({"host", "present", "tutor", "wrapup", "history", "results"})
+
+
+def app_base_url(page_url: str) -> str:
+    """The app's own address from the address of one of its pages, as the browser shows it.
+
+    ``https://ml.example.com/workshop/host?w=1`` -> ``https://ml.example.com/workshop``:
+    join and results links then work on whatever host, port and path prefix the
+    host's browser reached the app by (a proxy, another port), with no setting.
+    """
+    parts = urlsplit(page_url.strip())
+    if not parts.scheme or not parts.netloc:
+        return ""
+    segments = [s for s in parts.path.split("/") if s]
+    if segments and segments[-1] in PAGE_PATHS:
+        segments.pop()
+    path = "/" + "/".join(segments) if segments else ""
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
 def join_link(base_url: str, workshop: Workshop, group: Group) -> str:
