@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import altair as alt
 import pandas as pd
@@ -129,23 +129,29 @@ def chart_labels(lang: str, labels: Mapping[str, str] | None = None) -> dict[str
     return texts
 
 
-def _readable(chart: Any) -> Any:
+ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
+
+
+def _readable(chart: ChartT) -> ChartT:
     """Large fonts for a shared screen; applied once, at the top level, in one copy."""
-    return chart.configure(
-        axis=alt.AxisConfig(
-            labelFontSize=LABEL_FONT_SIZE,
-            titleFontSize=TITLE_FONT_SIZE,
-            labelLimit=320,
-            titlePadding=10,
+    return cast(
+        ChartT,
+        chart.configure(
+            axis=alt.AxisConfig(
+                labelFontSize=LABEL_FONT_SIZE,
+                titleFontSize=TITLE_FONT_SIZE,
+                labelLimit=320,
+                titlePadding=10,
+            ),
+            legend=alt.LegendConfig(
+                labelFontSize=LABEL_FONT_SIZE,
+                titleFontSize=TITLE_FONT_SIZE,
+                symbolSize=220,
+                labelLimit=320,
+            ),
+            header=alt.HeaderConfig(labelFontSize=HEADER_FONT_SIZE, titleFontSize=HEADER_FONT_SIZE),
+            title=alt.TitleConfig(fontSize=TITLE_FONT_SIZE + 2),
         ),
-        legend=alt.LegendConfig(
-            labelFontSize=LABEL_FONT_SIZE,
-            titleFontSize=TITLE_FONT_SIZE,
-            symbolSize=220,
-            labelLimit=320,
-        ),
-        header=alt.HeaderConfig(labelFontSize=HEADER_FONT_SIZE, titleFontSize=HEADER_FONT_SIZE),
-        title=alt.TitleConfig(fontSize=TITLE_FONT_SIZE + 2),
     )
 
 
@@ -171,11 +177,12 @@ def _threshold_rules(thresholds: Sequence[float]) -> alt.Chart | None:
     values = sorted({v for v in _finite(thresholds) if v > 0})
     if not values:
         return None
-    return (
+    rules: alt.Chart = (
         alt.Chart(pd.DataFrame({"threshold": values}))
         .mark_rule(color=THRESHOLD_COLOR, strokeDash=[6, 4], strokeWidth=2)
         .encode(y=alt.Y("threshold:Q"))
     )
+    return rules
 
 
 def _series_scale(series_ids: Sequence[str], series: Sequence[str]) -> alt.Scale:
@@ -203,7 +210,7 @@ def section_bars(
     thresholds: Sequence[float],
     lang: str,
     labels: Mapping[str, str] | None = None,
-) -> alt.LayerChart:
+) -> alt.TopLevelMixin:
     """Grouped bars: each group's section scores, with the band edges as dashed rules.
 
     ``frame``: one row per group x section with ``group`` (name), ``section``
@@ -248,7 +255,7 @@ def section_bars(
 
 def answer_heatmap(
     frame: pd.DataFrame, lang: str, labels: Mapping[str, str] | None = None
-) -> alt.LayerChart:
+) -> alt.TopLevelMixin:
     """Groups x items, one cell per answer, coloured and marked by its category.
 
     ``frame``: one row per group x item with ``group`` (name), ``item_id``,
@@ -306,7 +313,7 @@ def answer_heatmap(
 
 def profile_chart(
     frame: pd.DataFrame, lang: str, labels: Mapping[str, str] | None = None, columns: int = 5
-) -> alt.FacetChart:
+) -> alt.TopLevelMixin:
     """One small panel per group: its section scores as bars, the mean of all groups as a tick.
 
     ``frame``: one row per group x section with ``group``, ``section`` (label),
@@ -403,7 +410,7 @@ def system_history_chart(
     thresholds: Sequence[float],
     lang: str,
     labels: Mapping[str, str] | None = None,
-) -> alt.LayerChart:
+) -> alt.TopLevelMixin:
     """One system over the rounds: final score (black, dashed) and each section, band rules.
 
     ``frame``: :func:`workshop.history.system_frame`, one row per round x
@@ -443,7 +450,7 @@ def org_distribution_chart(
     lang: str,
     labels: Mapping[str, str] | None = None,
     thresholds: Sequence[float] = (),
-) -> alt.LayerChart:
+) -> alt.TopLevelMixin:
     """Final scores of all systems per round: a box plot plus one point per system.
 
     ``frame``: :func:`workshop.history.org_finals_frame`, one row per round x
@@ -506,7 +513,7 @@ def org_section_means_chart(
     lang: str,
     labels: Mapping[str, str] | None = None,
     thresholds: Sequence[float] = (),
-) -> alt.FacetChart:
+) -> alt.TopLevelMixin:
     """Mean final score and per-section means per round; one panel per population.
 
     ``frame``: :func:`workshop.history.org_means_frame`, one row per

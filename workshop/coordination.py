@@ -124,8 +124,8 @@ class SendSlots:
         now = self.clock()
         with self.db.transaction(write=True) as conn:
             row = conn.execute("SELECT last_at FROM send_slots WHERE name = ?", (name,)).fetchone()
-            if row is not None and now - row["last_at"] < interval:
-                return interval - (now - row["last_at"])
+            if row is not None and now - float(row["last_at"]) < interval:
+                return interval - (now - float(row["last_at"]))
             conn.execute(
                 "INSERT INTO send_slots (name, last_at) VALUES (?, ?)"
                 " ON CONFLICT (name) DO UPDATE SET last_at = excluded.last_at",

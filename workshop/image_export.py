@@ -29,7 +29,7 @@ import multiprocessing
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -125,7 +125,7 @@ class ImageExporter:
         self._pool: ProcessPoolExecutor | None = None
         self._cache: OrderedDict[ImageKey, bytes] = OrderedDict()
         self._cached_bytes = 0
-        self._jobs: dict[ImageKey, Future] = {}
+        self._jobs: dict[ImageKey, Future[bytes]] = {}
         self.conversions = 0  # jobs handed to the worker (for tests and benchmarks)
 
     # ---- cache
@@ -162,7 +162,7 @@ class ImageExporter:
             )
         return self._pool
 
-    def submit(self, spec: Mapping[str, Any], fmt: str) -> Future:
+    def submit(self, spec: Mapping[str, Any], fmt: str) -> Future[bytes]:
         """Start making an image (or join the job already making it); returns its future.
 
         A cached image comes back as a future that is already done.
@@ -172,7 +172,7 @@ class ImageExporter:
         with self._lock:
             data = self._cache.get(key)
             if data is not None:
-                done: Future = Future()
+                done: Future[bytes] = Future()
                 done.set_result(data)
                 return done
             job = self._jobs.get(key)
@@ -189,7 +189,7 @@ class ImageExporter:
         job.add_done_callback(lambda finished: self._finished(key, finished))
         return job
 
-    def _finished(self, key: ImageKey, job: Future) -> None:
+    def _finished(self, key: ImageKey, job: Future[bytes]) -> None:
         with self._lock:
             if self._jobs.get(key) is job:
                 del self._jobs[key]
@@ -197,7 +197,7 @@ class ImageExporter:
             return
         self._remember(key, job.result())
 
-    def result(self, job: Future, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    def result(self, job: Future[bytes], timeout: float = DEFAULT_TIMEOUT) -> bytes:
         """The bytes of a submitted job, waiting up to ``timeout`` seconds.
 
         Waiting releases the interpreter: other sessions run on meanwhile.
@@ -219,7 +219,11 @@ class ImageExporter:
         return self.result(self.submit(spec, fmt), timeout)
 
     def wait(
-        self, job: Future, timeout: float = DEFAULT_TIMEOUT, tick: float = 0.25, on_tick=None
+        self,
+        job: Future[bytes],
+        timeout: float = DEFAULT_TIMEOUT,
+        tick: float = 0.25,
+        on_tick: Callable[[float], None] | None = None,
     ) -> bytes:
         """Like :meth:`result`, calling ``on_tick(elapsed_seconds)`` every ``tick`` seconds.
 
