@@ -9,10 +9,11 @@ import re
 import pytest
 
 from workshop.security import (
-    ITERATIONS,
     JOIN_CODE_ALPHABET,
+    SCRYPT_LOG_N,
     codes_match,
     hash_passcode,
+    needs_rehash,
     new_id,
     new_join_code,
     new_token,
@@ -22,17 +23,19 @@ from workshop.security import (
 
 def test_hash_round_trip_and_format() -> None:
     stored = hash_passcode("correct horse 42")
-    algorithm, iterations, salt, digest = stored.split("$")
-    assert algorithm == "pbkdf2_sha256"
-    assert int(iterations) == ITERATIONS >= 200_000
+    algorithm, log_n, r, p, salt, digest = stored.split("$")
+    # scrypt at current guidance: N = 2^15 (or more), r = 8, p = 1.
+    assert (algorithm, int(r), int(p)) == ("scrypt", 8, 1) and int(log_n) >= 15
     assert len(base64.b64decode(salt)) == 16
-    # The stored hash is really PBKDF2-HMAC-SHA256 of the passcode with that salt.
-    expected = hashlib.pbkdf2_hmac(
-        "sha256", b"correct horse 42", base64.b64decode(salt), int(iterations)
-    )
+    # The stored hash is really scrypt of the passcode with that salt (computed here).
+    expected = hashlib.scrypt(
+        b"correct horse 42", salt=base64.b64decode(salt), n=2 ** int(log_n), r=8, p=1,
+        dklen=32, maxmem=64 * 1024 * 1024,
+    )  # fmt: skip
     assert base64.b64decode(digest) == expected
     assert "correct horse" not in stored
     assert verify_passcode("correct horse 42", stored)
+    assert not needs_rehash(stored)
 
 
 def test_wrong_passcode_is_rejected() -> None:
@@ -44,7 +47,7 @@ def test_wrong_passcode_is_rejected() -> None:
 def test_each_hash_has_its_own_salt() -> None:
     first, second = hash_passcode("same-pass"), hash_passcode("same-pass")
     assert first != second
-    assert first.split("$")[2] != second.split("$")[2]
+    assert first.split("$")[4] != second.split("$")[4]
     assert verify_passcode("same-pass", first)
     assert verify_passcode("same-pass", second)
 
@@ -56,10 +59,17 @@ def test_japanese_passcode_matches_in_either_unicode_form() -> None:
     assert verify_passcode(decomposed, stored)
 
 
-def test_cheaper_hashes_still_verify_because_iterations_are_stored() -> None:
-    stored = hash_passcode("old-pass", iterations=1_000)
-    assert stored.split("$")[1] == "1000"
+def test_a_hash_of_the_first_release_still_verifies_and_asks_to_be_replaced() -> None:
+    # PBKDF2-SHA256 at 240k iterations, as version 0.1 stored it, made here by hand.
+    salt = b"0123456789abcdef"
+    digest = hashlib.pbkdf2_hmac("sha256", b"old-pass", salt, 240_000)
+    encoded = f"{base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+    stored = f"pbkdf2_sha256$240000${encoded}"
     assert verify_passcode("old-pass", stored)
+    assert not verify_passcode("old-pass!", stored)
+    assert needs_rehash(stored)
+    assert not needs_rehash(hash_passcode("old-pass"))
+    assert SCRYPT_LOG_N >= 15
 
 
 def test_empty_passcode_cannot_be_hashed() -> None:
@@ -81,6 +91,12 @@ def test_empty_passcode_cannot_be_hashed() -> None:
         "pbkdf2_sha256$1000$c2FsdA==$",
         "pbkdf2_sha256$1000$$aGFzaA==",
         "pbkdf2_sha256$1000$c2FsdA==$aGFzaA==$extra",
+        "scrypt$15$8$1$c2FsdA==",  # missing the hash
+        "scrypt$30$8$1$c2FsdA==$aGFzaA==",  # 2^30 would need gigabytes
+        "scrypt$15$64$1$c2FsdA==$aGFzaA==",
+        "scrypt$15$8$9$c2FsdA==$aGFzaA==",
+        "scrypt$x$8$1$c2FsdA==$aGFzaA==",
+        "scrypt$15$8$1$not base64!$aGFzaA==",
     ],
 )
 def test_malformed_stored_values_never_verify(stored: str) -> None:

@@ -1,0 +1,57 @@
+"""Failed attempts cost time, shared by every session of the process."""
+
+from __future__ import annotations
+
+from workshop.throttle import Throttle
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_five_failures_are_free_then_the_wait_doubles_up_to_the_limit() -> None:
+    clock = Clock()
+    throttle = Throttle(free_failures=5, first_wait=30, max_wait=120, clock=clock)
+    keys = ["session:a", "address:10.0.0.1"]
+    waits = [throttle.failed(keys) for _ in range(9)]
+    # 1-5 free; then 30, 60, 120 (the limit), 120 (hand-computed).
+    assert waits == [0, 0, 0, 0, 0, 30, 60, 120, 120]
+    assert throttle.wait(keys) == 120
+    clock.now += 119
+    assert throttle.wait(keys) == 1
+    clock.now += 1
+    assert throttle.wait(keys) == 0
+
+
+def test_a_new_session_from_the_same_address_still_waits() -> None:
+    clock = Clock()
+    throttle = Throttle(free_failures=2, first_wait=10, clock=clock)
+    for _ in range(3):
+        throttle.failed(["session:a", "address:x"])
+    assert throttle.wait(["session:b", "address:x"]) == 10
+    assert throttle.wait(["session:b", "address:y"]) == 0
+
+
+def test_a_success_clears_the_session_but_not_the_address() -> None:
+    clock = Clock()
+    throttle = Throttle(free_failures=1, first_wait=10, clock=clock)
+    throttle.failed(["session:a", "address:x"])
+    throttle.failed(["session:a", "address:x"])
+    clock.now += 10
+    throttle.succeeded("session:a")
+    assert throttle.wait(["session:a"]) == 0
+    assert throttle.failed(["address:x"]) == 20  # the address's count goes on
+
+
+def test_old_counts_are_forgotten_after_an_hour() -> None:
+    clock = Clock()
+    throttle = Throttle(free_failures=1, first_wait=10, forget_after=3600, clock=clock)
+    throttle.failed(["k"])
+    throttle.failed(["k"])
+    clock.now += 3601
+    assert throttle.wait(["k"]) == 0
+    assert throttle.failed(["k"]) == 0  # a fresh count: the first failure is free again
