@@ -563,3 +563,60 @@ def test_separate_process_serves_and_is_driven_over_http(tmp_path: Path) -> None
 
         assert proc.stop() == 0  # SIGTERM is a clean shutdown
     assert not (tmp_path / "fake-sheets.ready.json").exists()
+
+
+# ---- protected ranges -------------------------------------------------------------------------
+
+
+def test_a_protected_sheet_refuses_writes_by_anyone_but_its_editors_and_the_owner(
+    fake: FakeSheetsServer,
+) -> None:
+    from tests.support.fake_sheets import gspread_client
+    from tests.support.rehearsal import other_user
+
+    owner_info = other_user(fake.service_account_info(), "host-person")
+    key = fake.create_spreadsheet(sheets=("Hosts", "Team A"), owner=owner_info["client_email"])
+    app = fake.gspread_client().open_by_key(key)
+    hosts_id = app.worksheet("Hosts").id
+    app.batch_update(
+        {"requests": [{"addProtectedRange": {"protectedRange": {
+            "range": {"sheetId": hosts_id}, "description": "app only", "warningOnly": False,
+            "editors": {"users": [fake.service_account_info()["client_email"]]},
+        }}}]}
+    )  # fmt: skip
+    (protection,) = fake.protections(key, "Hosts")
+    assert protection["editors"]["users"] == [
+        "fake-sa@fake-project.iam.gserviceaccount.com",
+        "host-person@fake-project.iam.gserviceaccount.com",  # Google adds the owner
+    ]
+    app.worksheet("Hosts").update([["w_1", "hash"]], "A1")  # the app may write
+
+    tutor = gspread_client(other_user(fake.service_account_info(), "tutor"), fake.base_url)
+    sheet = tutor.open_by_key(key)
+    with pytest.raises(gspread.exceptions.APIError) as refused:
+        sheet.worksheet("Hosts").update([["w_1", "my own hash"]], "A1")
+    assert refused.value.code == 403
+    assert "protected cell or object" in refused.value.error["message"]
+    sheet.worksheet("Team A").update([["fine"]], "A1")  # the rest stays open to tutors
+    with pytest.raises(gspread.exceptions.APIError):  # a tutor cannot lift the protection
+        sheet.batch_update(
+            {
+                "requests": [
+                    {"deleteProtectedRange": {"protectedRangeId": protection["protectedRangeId"]}}
+                ]
+            }
+        )
+    assert fake.values(key, "Hosts") == [["w_1", "hash"]]
+
+    # The owner can; the metadata then shows no protection, which is what the app checks.
+    owner = gspread_client(owner_info, fake.base_url).open_by_key(key)
+    owner.batch_update(
+        {
+            "requests": [
+                {"deleteProtectedRange": {"protectedRangeId": protection["protectedRangeId"]}}
+            ]
+        }
+    )
+    metadata = app.fetch_sheet_metadata()
+    hosts = next(s for s in metadata["sheets"] if s["properties"]["title"] == "Hosts")
+    assert "protectedRanges" not in hosts

@@ -556,6 +556,12 @@ class _Spreadsheet:
     shared: bool = True
     next_sheet_id: int = 1_000_000_007
     other_requests: list[dict[str, Any]] = field(default_factory=list)
+    owner: str = CLIENT_EMAIL  # the owner may always edit, protected ranges included
+    protected: list[dict[str, Any]] = field(default_factory=list)  # ProtectedRange objects
+    next_protection_id: int = 1_000_001
+
+    def protections(self, sheet_id: int) -> list[dict[str, Any]]:
+        return [p for p in self.protected if p["range"].get("sheetId", 0) == sheet_id]
 
     def reindex(self) -> None:
         for i, sheet in enumerate(self.sheets):
@@ -831,6 +837,7 @@ class FakeSheetsServer:
         self._fail_status = 500
         self._drops: deque[tuple[bool, str | None]] = deque()
         self._hooks: list[tuple[str, Callable[[], None]]] = []
+        self._user = threading.local()  # who sends the request being served
         self._tokens: dict[str, str] = {}
         self._token_counter = 0
         self._sheet_counter = 0
@@ -921,8 +928,13 @@ class FakeSheetsServer:
         time_zone: str = "Etc/GMT",
         rows: int = DEFAULT_ROWS,
         cols: int = DEFAULT_COLS,
+        owner: str = CLIENT_EMAIL,
     ) -> str:
-        """Create a spreadsheet and return its key (a Drive-like id)."""
+        """Create a spreadsheet and return its key (a Drive-like id).
+
+        ``owner`` is the user who may always edit, protected ranges included (the
+        person who made the sheet and shared it with the app, or the app itself).
+        """
         if not sheets:
             raise ValueError("a spreadsheet needs at least one sheet")
         with self._lock:
@@ -936,7 +948,7 @@ class FakeSheetsServer:
                 raise ValueError(f"bad or duplicate spreadsheet key: {key!r}")
             props = {"title": title, "locale": locale, "autoRecalc": "ON_CHANGE"}
             props["timeZone"] = time_zone
-            ss = _Spreadsheet(key, props, [])
+            ss = _Spreadsheet(key, props, [], owner=owner)
             for name in sheets:
                 if ss.title_taken(name):
                     raise ValueError(f"duplicate sheet title: {name!r}")
@@ -1275,7 +1287,11 @@ class FakeSheetsServer:
             if not self._admit(user):
                 raise _quota_error(kind, self._quota or 0)
             record.counted = True
-            response = _json_response(200, self._route(method, path, parse_qs(query), body))
+            self._user.name = user
+            try:
+                response = _json_response(200, self._route(method, path, parse_qs(query), body))
+            finally:
+                self._user.name = ""
         except ApiError as exc:
             response = _json_response(exc.code, exc.body())
             if exc.code == 401:
@@ -1360,6 +1376,9 @@ class FakeSheetsServer:
         sheets = []
         for sheet in ss.sheets:
             entry: dict[str, Any] = {"properties": copy.deepcopy(sheet.props)}
+            protections = ss.protections(sheet.sheet_id)
+            if protections:
+                entry["protectedRanges"] = copy.deepcopy(protections)
             if include:
                 entry["data"] = [self._grid_data(sheet)]
             sheets.append(entry)
@@ -1437,6 +1456,7 @@ class FakeSheetsServer:
             raise _bad("'valueInputOption' is required but not specified")
         work = copy.deepcopy(ss)
         sheet, rect = work.resolve(rng)
+        self._guard(work, sheet)
         out = _write(
             sheet, rect, rng, payload.get("values", []), option, payload.get("majorDimension")
         )
@@ -1461,6 +1481,7 @@ class FakeSheetsServer:
         for entry in payload.get("data") or []:
             rng = entry.get("range", "")
             sheet, rect = work.resolve(rng)
+            self._guard(work, sheet)
             out = _write(
                 sheet, rect, rng, entry.get("values", []), option, entry.get("majorDimension")
             )
@@ -1485,6 +1506,7 @@ class FakeSheetsServer:
         cleared = []
         for rng in payload.get("ranges") or []:
             sheet, rect = work.resolve(rng)
+            self._guard(work, sheet)
             cleared.append(_clear(sheet, rect, rng))
         self._commit(ss, work)
         if single:
@@ -1500,6 +1522,7 @@ class FakeSheetsServer:
         insert = self._param(query, "insertDataOption", "OVERWRITE", ("OVERWRITE", "INSERT_ROWS"))
         work = copy.deepcopy(ss)
         sheet, rect = work.resolve(rng)
+        self._guard(work, sheet)
         r0, c0, _, c1 = _bounded(sheet, replace_end(rect), rng)
         rows = payload.get("values", [])
         if payload.get("majorDimension") == "COLUMNS":
@@ -1623,6 +1646,7 @@ class FakeSheetsServer:
 
     def _req_deleteSheet(self, ss: _Spreadsheet, body: dict[str, Any]) -> Any:
         sheet = self._sheet_by_id(ss, body.get("sheetId"))
+        self._guard(ss, sheet)
         if len(ss.sheets) == 1:
             raise _bad("You can't remove all the sheets in a document.")
         ss.sheets.remove(sheet)
@@ -1632,6 +1656,7 @@ class FakeSheetsServer:
     def _req_updateSheetProperties(self, ss: _Spreadsheet, body: dict[str, Any]) -> Any:
         props = body.get("properties") or {}
         sheet = self._sheet_by_id(ss, props.get("sheetId"))
+        self._guard(ss, sheet)
         for path, value in _masked_updates(props, body.get("fields") or ""):
             if path == "sheetId":
                 continue
@@ -1677,6 +1702,7 @@ class FakeSheetsServer:
 
     def _req_setDataValidation(self, ss: _Spreadsheet, body: dict[str, Any]) -> Any:
         sheet, r0, c0, r1, c1 = self._grid_range(ss, body.get("range") or {})
+        self._guard(ss, sheet, (r0, r1))
         rule = body.get("rule")
         for r in range(r0, r1):
             for c in range(c0, c1):
@@ -1722,6 +1748,7 @@ class FakeSheetsServer:
 
     def _req_insertDimension(self, ss: _Spreadsheet, body: dict[str, Any]) -> Any:
         sheet, axis, start, end = self._dimension_range(ss, body)
+        self._guard(ss, sheet)
         size = sheet.rows if axis == 0 else sheet.cols
         if start > size:
             raise _bad(f"Cannot insert at index {start}: the sheet only has {size}.")
@@ -1734,6 +1761,7 @@ class FakeSheetsServer:
 
     def _req_deleteDimension(self, ss: _Spreadsheet, body: dict[str, Any]) -> Any:
         sheet, axis, start, end = self._dimension_range(ss, body)
+        self._guard(ss, sheet)
         size = sheet.rows if axis == 0 else sheet.cols
         if end > size:
             raise _bad(f"Cannot delete {start}..{end}: the sheet only has {size}.")
@@ -1751,6 +1779,7 @@ class FakeSheetsServer:
         """Sort the rows of a grid range by columns (what a person's "Sort range" does)."""
         grid = body.get("range") or {}
         sheet = self._sheet_by_id(ss, grid.get("sheetId", 0))
+        self._guard(ss, sheet)
         start = int(grid.get("startRowIndex", 0))
         end = int(grid.get("endRowIndex", sheet.rows))
         specs = body.get("sortSpecs") or []
@@ -1787,6 +1816,7 @@ class FakeSheetsServer:
         """Move rows (dragging them in the grid): cells go along with their rows."""
         source = body.get("source") or {}
         sheet, axis, start, end = self._dimension_range(ss, {"range": source})
+        self._guard(ss, sheet)
         if axis != 0:
             raise _bad("The fake moves rows only.")
         destination = int(body.get("destinationIndex", 0))
@@ -1845,6 +1875,74 @@ class FakeSheetsServer:
                     }
                 },
             )
+
+    # ---- protected ranges ------------------------------------------------------------------
+
+    PROTECTED_MESSAGE = (
+        "You are trying to edit a protected cell or object. Please contact the spreadsheet "
+        "owner to remove protection if you need to edit."
+    )
+
+    def _may_edit(self, ss: _Spreadsheet, protection: dict[str, Any]) -> bool:
+        user = getattr(self._user, "name", "")
+        if not user or user == ss.owner or protection.get("warningOnly"):
+            return True
+        return user in (protection.get("editors") or {}).get("users", [])
+
+    def _guard(self, ss: _Spreadsheet, sheet: _Sheet, rows: tuple[int, int] | None = None) -> None:
+        """Refuse a change to a protected sheet (or rows of it) by a user who is no editor."""
+        for protection in ss.protections(sheet.sheet_id):
+            grid = protection["range"]
+            if rows is not None and "startRowIndex" in grid:
+                start, end = grid.get("startRowIndex", 0), grid.get("endRowIndex", sheet.rows)
+                if rows[1] <= start or rows[0] >= end:
+                    continue
+            if not self._may_edit(ss, protection):
+                raise ApiError(403, self.PROTECTED_MESSAGE)
+
+    def _req_addProtectedRange(self, ss: _Spreadsheet, body: dict[str, Any]) -> Any:
+        protection = copy.deepcopy(body.get("protectedRange") or {})
+        grid = protection.get("range") or {}
+        sheet = self._sheet_by_id(ss, grid.get("sheetId", 0))
+        protection["range"] = {"sheetId": sheet.sheet_id, **grid}
+        protection["protectedRangeId"] = ss.next_protection_id
+        ss.next_protection_id += 1
+        editors = protection.setdefault("editors", {})
+        users = editors.setdefault("users", [])
+        for user in (getattr(self._user, "name", ""), ss.owner):  # Google adds them itself
+            if user and user not in users:
+                users.append(user)
+        ss.protected.append(protection)
+        return {"addProtectedRange": {"protectedRange": copy.deepcopy(protection)}}
+
+    def _protection(self, ss: _Spreadsheet, protection_id: Any) -> dict[str, Any]:
+        for protection in ss.protected:
+            if protection["protectedRangeId"] == protection_id:
+                return protection
+        raise _bad(f"No protected range with id: {protection_id}")
+
+    def _req_deleteProtectedRange(self, ss: _Spreadsheet, body: dict[str, Any]) -> Any:
+        protection = self._protection(ss, body.get("protectedRangeId"))
+        if not self._may_edit(ss, protection):
+            raise ApiError(403, self.PROTECTED_MESSAGE)
+        ss.protected.remove(protection)
+        return {}
+
+    def _req_updateProtectedRange(self, ss: _Spreadsheet, body: dict[str, Any]) -> Any:
+        update = body.get("protectedRange") or {}
+        protection = self._protection(ss, update.get("protectedRangeId"))
+        if not self._may_edit(ss, protection):
+            raise ApiError(403, self.PROTECTED_MESSAGE)
+        for path, value in _masked_updates(update, body.get("fields") or ""):
+            if path != "protectedRangeId":
+                _set_path(protection, path, value)
+        return {}
+
+    def protections(self, key: str, title: str) -> list[dict[str, Any]]:
+        """The protected ranges of a worksheet (in-process shortcut for tests)."""
+        with self._lock:
+            ss = self._spreadsheets[key]
+            return copy.deepcopy(ss.protections(self._sheet(key, title).sheet_id))
 
     # ---- HTTP control endpoints (/_fake/...) -----------------------------------------------
 
