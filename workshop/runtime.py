@@ -2,8 +2,8 @@
 
 The pages of one process share one store (one Sheets cache), one outbox and
 one :class:`~workshop.sync.SyncEngine`; several processes on one machine also
-share the outbox file, the quota bucket and the send slots through files in
-the data folder. :func:`open_runtime` wires them from the settings so the
+share the outbox file, the quota bucket, the send slots and the last read of
+the sheet through files in the data folder. :func:`open_runtime` wires them from the settings so the
 views hold a single object (``views.common.runtime()``) and nothing of this
 wiring lives in a view.
 """
@@ -17,6 +17,9 @@ from workshop.coordination import Coordination, SendSlots, SharedQuotaPacer
 from workshop.outbox import Outbox
 from workshop.store.base import Store
 from workshop.sync import SyncEngine
+
+#: The last read of the Google Sheet, in the data folder (workshop.store.sheets_copy).
+KEPT_COPY_NAME = "sheets-last-read.json"
 
 
 @dataclass
@@ -56,7 +59,11 @@ def open_runtime(settings: Settings, *, start: bool = True) -> Runtime:
             per_minute,
             SharedQuotaPacer(coordination, account, per_minute, QUOTA_BURST),
         )
-        store: Store = SheetsStore.from_settings(settings, background_reads=True)
+        store: Store = SheetsStore.from_settings(
+            settings,
+            background_reads=True,
+            kept_copy=settings.outbox_path.with_name(KEPT_COPY_NAME),
+        )
         interval = settings.send_interval
     else:
         from workshop.store.sqlite import SqliteStore

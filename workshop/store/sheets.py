@@ -41,6 +41,9 @@ Why it is built this way:
   as first planned, costs a read per save: peak 43/min instead of 30 at 12
   groups in the benchmark.) Anything uncertain (a failed write, new
   worksheets) drops the cached copy instead.
+* **A kept read.** The app's store also writes each read whose values changed
+  to a file in the data folder (:mod:`workshop.store.sheets_copy`): a process
+  that starts while the sheet cannot be read shows that copy instead of nothing.
 * **Hand edits.** Parsing lives in :mod:`workshop.store.sheets_layout`; what a
   person broke becomes a :class:`~workshop.models.Problem` in the snapshot.
 """
@@ -54,6 +57,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import gspread
@@ -101,6 +105,7 @@ from workshop.store.sheets_book import (
     clear_books,
     shared_book,
 )
+from workshop.store.sheets_copy import KeptCopy
 from workshop.store.sheets_pacing import Pacer, QuotaPacer, clear_pacers, shared_pacer
 from workshop.store.sheets_plans import CommitWrites, Planner
 
@@ -224,6 +229,7 @@ class SheetsStore(Store):
         pace_sleep: Callable[[float], None] = time.sleep,
         background_reads: bool = False,
         max_stale_seconds: float = MAX_STALE_SECONDS,
+        kept_copy: str | Path | None = None,
     ) -> None:
         self.key = spreadsheet_key(spreadsheet)
         self._info = dict(service_account_info or {})
@@ -256,6 +262,9 @@ class SheetsStore(Store):
         # one older than ``max_stale_seconds`` with nobody refreshing it, reads itself.
         self.background_reads = background_reads
         self.max_stale_seconds = max_stale_seconds
+        # The last read on disk, for a process that starts while the sheet cannot be read
+        # (workshop.store.sheets_copy); None: nothing is kept (tests, the command line).
+        self.kept = KeptCopy(kept_copy, self.key) if kept_copy else None
 
     @classmethod
     def from_settings(cls, settings: Settings, **options: Any) -> SheetsStore:
@@ -426,13 +435,57 @@ class SheetsStore(Store):
                     # another round of retries. Serve the copy if there is one, else say so.
                     if state is not None:
                         return state
+                    kept = self._kept_state()
+                    if kept is not None:
+                        return kept
                     error = book.read_error
                     raise StoreUnavailable(
                         error.message, hint=error.hint, reason=error.reason, status=error.status
                     )
-            return self._read_into_cache()
+            try:
+                return self._read_into_cache()
+            except StoreUnavailable:
+                # A process with no copy yet (it just started) shows the last read it kept
+                # on disk rather than nothing; a commit (fresh) never plans on it.
+                kept = None if fresh or state is not None else self._kept_state()
+                if kept is None:
+                    raise
+                return kept
         finally:
             book.fetch_lock.release()
+
+    def _kept_state(self) -> BookState | None:
+        """The read kept on disk, made the shared copy (as an old one), when there is none."""
+        if self.kept is None:
+            return None
+        book = self.book
+        with book.lock:
+            if book.state is not None:
+                return book.state
+        kept = self.kept.load()
+        if kept is None:
+            return None
+        with book.lock:
+            if book.state is None:
+                book.set_state(kept)
+                book.kept_version = book.version
+                LOG.warning(
+                    "The sheet cannot be read; pages show the last read kept in %s until it can",
+                    self.kept.path,
+                )
+            return book.state
+
+    def _keep(self) -> None:
+        """Write the shared copy to disk if its values changed since it was last kept."""
+        if self.kept is None:
+            return
+        book = self.book
+        with book.lock:
+            state, version = book.state, book.version
+            if state is None or version == book.kept_version:
+                return
+            book.kept_version = version
+        self.kept.save(state)
 
     def _may_serve(self, state: BookState, now: float) -> bool:
         """Whether a page may have the cached copy without anyone reading first."""
@@ -466,6 +519,7 @@ class SheetsStore(Store):
         state = BookState(dict(sheets), values, now)
         book.set_state(state)
         self._check_recent_writes(state)
+        self._keep()
         return state
 
     def refresh(self) -> bool:
@@ -988,6 +1042,7 @@ class SheetsStore(Store):
                         self.book.patch(title, sorted(rows.items()))
                     else:  # the spec's original rule: re-read after every write
                         self.book.invalidate()
+            self._keep()
         for title, rows in plan.appends.items():
             self._append_rows(title, rows)
 

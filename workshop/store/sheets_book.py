@@ -97,6 +97,7 @@ class SharedBook:
         self.sheets_at = float("-inf")
         self.state: BookState | None = None
         self.version = 0  # grows whenever the cached values change (pages poll it)
+        self.kept_version = -1  # the version last written to disk (sheets_copy.KeptCopy)
         self.last_demand = float("-inf")  # when a page last asked for the cached copy
         self.stats = RequestStats()
         # Snapshots built from ``state``, so 60 viewers do not each parse the same read.
