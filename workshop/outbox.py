@@ -257,6 +257,20 @@ class Outbox:
                 )
         return [_entry(row) for row in rows]
 
+    def release(self, owner: str) -> int:
+        """Give back the waiting changes ``owner`` took for sending (its process stops).
+
+        Another process, or the next one after a restart, may then send them at
+        once instead of after the lease. Returns how many were given back.
+        """
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE changes SET claimed_by = '', claimed_until = 0"
+                " WHERE claimed_by = ? AND status = ?",
+                (owner, PENDING),
+            )
+            return int(cursor.rowcount)
+
     # -- outcomes --------------------------------------------------------------------------
 
     def settle(self, entry: Entry, outcome: PatchOutcome, *, now: float | None = None) -> None:

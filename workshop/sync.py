@@ -22,6 +22,7 @@ it in a thread for the app.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
@@ -311,6 +312,10 @@ class SyncEngine:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="outbox-sender", daemon=True)
             self._thread.start()
+            # Streamlit stops on SIGTERM (a restart, a deploy) without releasing cached
+            # resources; the interpreter's exit is the last chance to hand back what this
+            # process took for sending (see close).
+            atexit.register(self.close)
         return self
 
     def _run(self) -> None:
@@ -326,8 +331,22 @@ class SyncEngine:
                 self._nudged = False
 
     def close(self, timeout: float = 5.0) -> None:
+        """Stop the thread and give back the changes it took for sending.
+
+        A process that stops in the middle of a send (during an outage it
+        mostly is: each attempt retries for seconds) would otherwise keep them
+        for the lease, a minute in which the next process cannot send them
+        while its pages say "retrying every few seconds". Should the thread
+        still be sending after ``timeout``, sending the same change twice is
+        harmless (the second finds it "already" there).
+        """
+        atexit.unregister(self.close)
         self._stopping = True
         self.nudge()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        try:
+            self.outbox.release(self.owner)
+        except Exception:  # the outbox already closed, or its disk gone: the lease still ends
+            LOG.warning("Could not give back the changes this process took for sending")
