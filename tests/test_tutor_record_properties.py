@@ -12,8 +12,11 @@ it, and the record must hold exactly the model's values, field by field.
 
 The page's widget rules are modelled after Streamlit's: a widget's value lives
 in the browser and is sent with every rerun; a widget not drawn in a run is
-forgotten; a callback fires when the browser sends a value that differs from
-the value the server holds for a widget it still knows.
+forgotten, but not its callback; a callback fires when the browser sends a value
+that differs from the value the server holds for the widget, and for a widget
+the server forgot, whatever value the browser sends (the browser had not yet
+dropped it: tests/test_e2e_sheets_soak.py caught a busy page writing such a
+value over a person's edit in the sheet).
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ class Device:
     form: TutorForm = field(default_factory=TutorForm)
     section: str = "data"
     server: dict[str, str] = field(default_factory=dict)  # widgets the server knows: key -> value
+    registered: set[str] = field(default_factory=set)  # every widget drawn: callbacks kept
     browser: dict[str, str] = field(default_factory=dict)  # what the browser shows and sends
     stale: dict[str, str] = field(default_factory=dict)  # the browser's copy one page back
 
@@ -136,6 +140,7 @@ class TutorRecordMachine(RuleBasedStateMachine):
             for name in FIELDS:
                 key = device.form.key(item, name)
                 drawn[key] = device.server.get(key, device.form.text(item, name))
+                device.form.drawn(key, drawn[key])
                 # What the page shows is the newest value of the field: no silent revert,
                 # no blank field after a tab switch, no older value kept on screen.
                 assert drawn[key] == views[(item, name)].text, (
@@ -144,6 +149,7 @@ class TutorRecordMachine(RuleBasedStateMachine):
                     views[(item, name)],
                 )
         device.server = drawn  # widgets not drawn are forgotten by the server
+        device.registered |= set(drawn)
 
     def deliver(self, device: Device) -> None:
         """The browser receives the last run: new widgets appear, gone ones disappear."""
@@ -155,11 +161,17 @@ class TutorRecordMachine(RuleBasedStateMachine):
     def rerun(self, device: Device, sent: dict[str, str]) -> None:
         """A rerun request carrying the browser's widget values; callbacks, then the run."""
         for key, value in sent.items():
-            if key in device.server and device.server[key] != value:
+            forgotten = key not in device.server and key in device.registered
+            if forgotten or (key in device.server and device.server[key] != value):
                 device.server[key] = value
                 item, name = parse_key(key)
                 patch = device.form.changed(
-                    item, name, value, made_at=timesource.now_precise_iso(), made_by=device.name
+                    item,
+                    name,
+                    value,
+                    made_at=timesource.now_precise_iso(),
+                    made_by=device.name,
+                    widget_key=key,
                 )
                 if patch is not None:
                     self.engine.record("w1", "g1", patch, origin=device.name)

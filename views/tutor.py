@@ -147,7 +147,12 @@ def _changed(item_id: str, field_name: str, key: str) -> None:
             st.session_state["tutor_input_error"] = error
             return
     patch = form.changed(
-        item_id, field_name, text, made_at=timesource.now_precise_iso(), made_by=_who()
+        item_id,
+        field_name,
+        text,
+        made_at=timesource.now_precise_iso(),
+        made_by=_who(),
+        widget_key=key,
     )
     if patch is not None:
         _send(patch)
@@ -386,6 +391,7 @@ for tab, section in zip(tabs, rubric.sections, strict=True):
                         t("tutor.sheet_value_invalid", value=escape_markdown(value_view.text))
                     )
                 answer_key = form.key(item.id, "value")
+                form.drawn(answer_key, shown if shown in options else "")
                 st.radio(
                     t("tutor.answer"),
                     options,
@@ -397,6 +403,7 @@ for tab, section in zip(tabs, rubric.sections, strict=True):
                     args=(item.id, "value", answer_key),
                 )
                 note_key = form.key(item.id, "note")
+                form.drawn(note_key, note_view.text)
                 st.text_area(
                     t("tutor.note"),
                     value=note_view.text,

@@ -14,6 +14,14 @@ rules follow, and they are what keeps a tutor's record right:
   callback turns the new value into one :class:`~workshop.models.FieldPatch`
   with the text the person saw before (``base``), so a new answer never writes
   the note and a reopened tab never writes anything.
+* **A callback is not a change by itself.** Streamlit forgets the value of a
+  widget that a finished run did not draw (its field got a new widget, or its
+  tab closed) but keeps its callback; when the browser, slower than the server,
+  still sends that widget with its next request, Streamlit takes the value for
+  a change and calls the callback. Only a value that differs from the one the
+  widget was drawn with (:meth:`TutorForm.drawn`) is the person's. Without this
+  check a busy page wrote an older answer, or ``0.5`` for a typed ``0,5``, over
+  what someone had just typed into the sheet.
 
 What a field shows comes from the record plus the changes waiting in the
 outbox (:func:`workshop.patches.field_view`), never from widget state, so a
@@ -37,6 +45,7 @@ class TutorForm:
 
     shown: dict[tuple[str, str], str] = field(default_factory=dict)
     generation: dict[tuple[str, str], int] = field(default_factory=dict)
+    held: dict[str, str] = field(default_factory=dict)  # widget key -> the value it holds
 
     def sync(self, views: Mapping[tuple[str, str], FieldView]) -> list[tuple[str, str]]:
         """Take in what every field shows now; a field that changed gets a new widget.
@@ -63,10 +72,32 @@ class TutorForm:
     def text(self, item_id: str, field_name: str) -> str:
         return self.shown.get((item_id, field_name), "")
 
+    def drawn(self, widget_key: str, value: str) -> None:
+        """The page drew widget ``widget_key`` holding ``value`` (an option, or a note's text).
+
+        It is what the browser sends for the widget until the person changes it.
+        """
+        self.held[widget_key] = value
+
     def changed(
-        self, item_id: str, field_name: str, text: str, *, made_at: str, made_by: str
+        self,
+        item_id: str,
+        field_name: str,
+        text: str,
+        *,
+        made_at: str,
+        made_by: str,
+        widget_key: str | None = None,
     ) -> FieldPatch | None:
-        """The person changed a widget: the patch to send (None if nothing changed)."""
+        """A widget's callback ran: the patch to send (None if the person changed nothing).
+
+        ``widget_key`` names the widget; its value is a change only if it differs
+        from what the widget holds (see the module docstring).
+        """
+        if widget_key is not None:
+            if self.held.get(widget_key) == text:
+                return None
+            self.held[widget_key] = text
         key = (item_id, field_name)
         base = self.shown.get(key, "")
         if text == base:
