@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,6 +151,7 @@ class TutorPage:
 
     page: Page
     name: str = ""
+    tab_retries: int = 0
 
     def open(self, link: str) -> None:
         self.page.goto(link)
@@ -180,6 +181,42 @@ class TutorPage:
     def expect_note(self, item: str, text: str, timeout: float = 15_000) -> None:
         expect(self._field("note", item).locator("textarea")).to_have_value(text, timeout=timeout)
 
+    def open_tab(self, label: str, first_item: str) -> None:
+        """Click a section's tab until its items show.
+
+        A click that lands while the page reruns can be undone by that run
+        (the tab bar is drawn again with the section it had); a person clicks
+        again, and so does this helper, counting it in ``tab_retries``.
+        """
+        tab = self.page.get_by_role("tab", name=label)
+        for _attempt in range(3):
+            tab.click(timeout=30_000)
+            try:
+                expect(self._field("ans", first_item)).to_be_visible(timeout=5_000)
+                return
+            except AssertionError:
+                self.tab_retries += 1
+        expect(self._field("ans", first_item)).to_be_visible(timeout=1_000)
+
+    def shows_answer(self, item: str, value: str) -> bool:
+        """Whether the page shows ``value`` checked for ``item`` now (no waiting)."""
+        index = options_of(rubric(), item).index(value)
+        return self.page.evaluate(
+            """([selector, index]) => [...document.querySelectorAll(selector)].some(field => {
+                const radios = field.querySelectorAll('input[type=radio]');
+                return radios.length > index && radios[index].checked;
+            })""",
+            [field_selector("ans", item), index],
+        )
+
+    def shows_note(self, item: str, text: str) -> bool:
+        """Whether the page shows ``text`` as the note of ``item`` now (no waiting)."""
+        return self.page.evaluate(
+            """([selector, text]) => [...document.querySelectorAll(selector)].some(
+                field => [...field.querySelectorAll('textarea')].some(t => t.value === text))""",
+            [field_selector("note", item), text],
+        )
+
     def expect_text(self, text: str, timeout: float = 15_000) -> None:
         expect(self.page.get_by_text(text).first).to_be_visible(timeout=timeout)
 
@@ -195,11 +232,17 @@ class TutorPage:
         return max(found, default=0.0)
 
 
-def wait_until(condition, timeout: float, message: str, interval: float = 0.25) -> None:
+def wait_until(
+    condition: Callable[[], object],
+    timeout: float,
+    message: str | Callable[[], str],
+    interval: float = 0.25,
+) -> None:
+    """Poll ``condition`` until it is true; fail with ``message`` (or what it returns)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(message)
+            raise AssertionError(message() if callable(message) else message)
         time.sleep(interval)
 
 
