@@ -20,11 +20,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from workshop.models import Answer, FieldPatch, PatchOutcome
-from workshop.patches import WRITTEN, decide, field_text
+from workshop.models import FieldPatch
 from workshop.scoring import normalize_item_id
 from workshop.store import sheets_layout as layout
 from workshop.store.base import KnownAt
+from workshop.store.decisions import STAMP, answer_fields, decide_patches
 from workshop.store.sheets_book import Rows, WriteRecord
 
 #: Which worksheet column holds each answer field.
@@ -56,15 +56,6 @@ class CommitWrites:
 Planner = Callable[[Any], CommitWrites]
 
 
-def _current_fields(answer: Answer | None) -> dict[str, str]:
-    return {
-        "value": field_text(answer, "value"),
-        "note": field_text(answer, "note"),
-        "updated_at": answer.updated_at if answer else "",
-        "updated_by": answer.updated_by if answer else "",
-    }
-
-
 def answer_writes(
     sheet: layout.AnswerSheet,
     values: Rows,
@@ -78,34 +69,14 @@ def answer_writes(
     person deleted: such an item gets a new row at the end of the worksheet.
     The result is the list of :class:`PatchOutcome`, one per patch.
     """
-    rows = {item_id: _current_fields(sheet.answers.get(item_id)) for item_id in _items(patches)}
-    written: dict[str, set[str]] = {}
-    outcomes: list[PatchOutcome] = []
-    for patch in patches:
-        row = rows[patch.item_id]
-        current = row[patch.field]
-        if normalize_item_id(patch.item_id) not in sheet.rows and patch.item_id not in written:
-            # The item's row is gone (deleted by hand): no competing value to weigh, the
-            # change is written into a new row rather than refused.
-            current = patch.base
-        other_at = None
-        if current not in (patch.text, patch.base) and known_at is not None:
-            other_at = known_at(patch, current)
-        result = decide(patch, current, other_at)
-        if result == WRITTEN:
-            row[patch.field] = patch.text
-            written.setdefault(patch.item_id, set()).add(patch.field)
-            if patch.made_at >= row["updated_at"]:
-                row["updated_at"], row["updated_by"] = patch.made_at, patch.made_by
-                written[patch.item_id].add("stamp")
-        outcomes.append(
-            PatchOutcome(patch, result, row[patch.field], row["updated_by"], row["updated_at"])
-        )
-    plan = CommitWrites(result=outcomes)
-    for item_id, fields in written.items():
+    rows = {item_id: answer_fields(sheet.answers.get(item_id)) for item_id in _items(patches)}
+    rowless = {item_id for item_id in rows if normalize_item_id(item_id) not in sheet.rows}
+    decisions = decide_patches(rows, patches, known_at, rowless)
+    plan = CommitWrites(result=decisions.outcomes)
+    for item_id, fields in decisions.written.items():
         row = rows[item_id]
         named = {FIELD_COLUMNS[f]: row[f] for f in ("value", "note") if f in fields}
-        if "stamp" in fields:
+        if STAMP in fields:
             named.update(updated_at=row["updated_at"], updated_by=row["updated_by"])
         _place(plan, sheet, values, item_id, named, new_row)
     return plan

@@ -24,8 +24,8 @@ from workshop.models import (
     Snapshot,
     Workshop,
 )
-from workshop.patches import WRITTEN, decide
 from workshop.store.base import KnownAt, NotFound, Store, StoreError
+from workshop.store.decisions import answer_fields, decide_patches
 from workshop.store.sqlite.database import Database, DatabaseOptions
 from workshop.store.sqlite.tables import ACTIONS, ANSWERS, CLOCK, GROUPS, WORKSHOPS
 
@@ -73,6 +73,14 @@ class SqliteStore(Store):
         if found is None:
             SqliteStore._require_workshop(conn, workshop_id)
             raise NotFound(f"Group {group_id} does not exist in workshop {workshop_id}.")
+
+    @staticmethod
+    def _answer(
+        conn: sqlite3.Connection, workshop_id: str, group_id: str, item_id: str
+    ) -> Answer | None:
+        where = " AND ".join(f"{column} = ?" for column in ANSWER_KEY)
+        row = conn.execute(ANSWERS.select(where), (workshop_id, group_id, item_id)).fetchone()
+        return None if row is None else ANSWERS.read(row)
 
     @staticmethod
     def _read_snapshot(conn: sqlite3.Connection, workshop_id: str) -> Snapshot:
@@ -213,44 +221,19 @@ class SqliteStore(Store):
         """Decide and write each field in one transaction (see Store.apply_patches)."""
         with self.db.transaction("saving answers", write=True) as conn:
             self._require_group(conn, workshop_id, group_id)
-            rows: dict[str, dict[str, str]] = {}
-            for item_id in {patch.item_id for patch in patches}:
-                row = conn.execute(
-                    "SELECT value, note, updated_at, updated_by FROM answers"
-                    " WHERE workshop_id = ? AND group_id = ? AND item_id = ?",
-                    (workshop_id, group_id, item_id),
-                ).fetchone()
-                rows[item_id] = (
-                    dict(row)
-                    if row is not None
-                    else {"value": "", "note": "", "updated_at": "", "updated_by": ""}
-                )
-            outcomes: list[PatchOutcome] = []
-            changed: set[str] = set()
-            for patch in patches:
-                row = rows[patch.item_id]
-                current = row[patch.field]
-                other_at = None
-                if current not in (patch.text, patch.base) and known_at is not None:
-                    other_at = known_at(patch, current)
-                result = decide(patch, current, other_at)
-                if result == WRITTEN:
-                    row[patch.field] = patch.text
-                    if patch.made_at >= row["updated_at"]:
-                        row["updated_at"], row["updated_by"] = patch.made_at, patch.made_by
-                    changed.add(patch.item_id)
-                outcomes.append(
-                    PatchOutcome(
-                        patch, result, row[patch.field], row["updated_by"], row["updated_at"]
-                    )
-                )
+            rows = {
+                item_id: answer_fields(self._answer(conn, workshop_id, group_id, item_id))
+                for item_id in {patch.item_id for patch in patches}
+            }
+            decisions = decide_patches(rows, patches, known_at)
+            changed = decisions.written
             for item_id in sorted(changed):
                 row = rows[item_id]
                 answer = Answer(group_id, item_id, **row)
                 conn.execute(ANSWERS.upsert(ANSWER_KEY), ANSWERS.values(answer, workshop_id))
             if changed:
                 self._bump(conn, workshop_id)
-            return outcomes
+            return decisions.outcomes
 
     def set_clock(self, workshop_id: str, clock: ClockState) -> None:
         with self.db.transaction("saving the clock", write=True) as conn:
