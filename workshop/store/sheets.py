@@ -63,9 +63,7 @@ from workshop.content_model import Rubric
 from workshop.models import (
     ActionItem,
     Answer,
-    AnswerChange,
     ClockState,
-    FieldPatch,
     Group,
     PatchOutcome,
     Problem,
@@ -88,8 +86,10 @@ from workshop.sheets_client import (
 from workshop.store import sheets_layout as layout
 from workshop.store import sheets_plans as plans
 from workshop.store.base import (
+    Changes,
     KnownAt,
     NotFound,
+    Patches,
     PatchSet,
     Store,
     StoreConfigError,
@@ -782,12 +782,7 @@ class SheetsStore(Store):
         return sheet, list(state.values.get(sheet.title, [])), new_row
 
     def apply_patches(
-        self,
-        workshop_id: str,
-        group_id: str,
-        patches: Sequence[FieldPatch],
-        *,
-        known_at: KnownAt | None = None,
+        self, workshop_id: str, group_id: str, patches: Patches, *, known_at: KnownAt | None = None
     ) -> list[PatchOutcome]:
         """Decide each patch against the worksheet read inside the commit, then write."""
         if not patches:
@@ -802,13 +797,7 @@ class SheetsStore(Store):
         return outcomes
 
     def save_answers(
-        self,
-        workshop_id: str,
-        group_id: str,
-        changes: Sequence[AnswerChange],
-        *,
-        updated_by: str,
-        updated_at: str,
+        self, workshop_id: str, group_id: str, changes: Changes, *, updated_by: str, updated_at: str
     ) -> None:
         """Whole answers written as given, each in its item's row as found at commit time."""
         if not changes:

@@ -16,15 +16,13 @@ from typing import Unpack
 from workshop.models import (
     ActionItem,
     Answer,
-    AnswerChange,
     ClockState,
-    FieldPatch,
     Group,
     PatchOutcome,
     Snapshot,
     Workshop,
 )
-from workshop.store.base import KnownAt, NotFound, Store, StoreError
+from workshop.store.base import Changes, KnownAt, NotFound, Patches, Store, StoreError
 from workshop.store.decisions import answer_fields, decide_patches
 from workshop.store.sqlite.database import Database, DatabaseOptions
 from workshop.store.sqlite.tables import ACTIONS, ANSWERS, CLOCK, GROUPS, WORKSHOPS
@@ -187,13 +185,7 @@ class SqliteStore(Store):
             self._bump(conn, group.workshop_id)
 
     def save_answers(
-        self,
-        workshop_id: str,
-        group_id: str,
-        changes: Sequence[AnswerChange],
-        *,
-        updated_by: str,
-        updated_at: str,
+        self, workshop_id: str, group_id: str, changes: Changes, *, updated_by: str, updated_at: str
     ) -> None:
         with self.db.transaction("saving answers", write=True) as conn:
             self._require_group(conn, workshop_id, group_id)
@@ -211,12 +203,7 @@ class SqliteStore(Store):
             self._bump(conn, workshop_id)
 
     def apply_patches(
-        self,
-        workshop_id: str,
-        group_id: str,
-        patches: Sequence[FieldPatch],
-        *,
-        known_at: KnownAt | None = None,
+        self, workshop_id: str, group_id: str, patches: Patches, *, known_at: KnownAt | None = None
     ) -> list[PatchOutcome]:
         """Decide and write each field in one transaction (see Store.apply_patches)."""
         with self.db.transaction("saving answers", write=True) as conn:
