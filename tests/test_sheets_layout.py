@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tests.rubric_factory import item_ids, make_rubric
 from workshop.models import Answer, ClockState, Group, Workshop
 from workshop.scoring import score_answers
-from workshop.store import sheets_layout as layout
+from workshop.store.sheets import layout
 
 RUBRIC = make_rubric(na_allowed={"data-2"}, rubric_id="ml-test-score")
 ITEMS = item_ids()

@@ -32,9 +32,8 @@ from workshop.sheets_client import (
     spreadsheet_key,
     with_retries,
 )
-from workshop.store import sheets_layout as layout
 from workshop.store.base import NotFound, StoreConfigError, StoreUnavailable
-from workshop.store.sheets import SheetsStore
+from workshop.store.sheets import SheetsStore, layout
 
 RUBRIC = make_rubric(na_allowed={"data-2"}, rubric_id="ml-test-score")
 AT = "2026-11-23T10:15:00+00:00"

@@ -3,13 +3,13 @@
 People sort, insert and delete rows in the shared sheet, so a row number from
 a copy read a few seconds ago may belong to another item by now. Every write
 of the Sheets store is therefore a *planner*: a pure function from a fresh
-read (:class:`~workshop.store.sheets_book.BookState`, parsed) to the cells to
+read (:class:`~workshop.store.sheets.book.BookState`, parsed) to the cells to
 write, finding each row by its key (item id, workshop id, group id, action id)
 in that read. The store runs the planners of every queued change against one
 read and sends all their cells in one request (see ``SheetsStore._commit``).
 
 The instant between that read and the write is covered too: answers' writes
-are remembered (:class:`~workshop.store.sheets_book.WriteRecord`) and the next
+are remembered (:class:`~workshop.store.sheets.book.WriteRecord`) and the next
 read checks them with :func:`misplaced`; a write that landed in a row another
 item had just moved into is put right by :func:`repair_writes`.
 """
@@ -22,10 +22,10 @@ from typing import Any
 
 from workshop.models import FieldPatch
 from workshop.scoring import normalize_item_id
-from workshop.store import sheets_layout as layout
 from workshop.store.base import KnownAt
 from workshop.store.decisions import STAMP, answer_fields, decide_patches
-from workshop.store.sheets_book import Rows, WriteRecord
+from workshop.store.sheets import layout
+from workshop.store.sheets.book import Rows, WriteRecord
 
 #: Which worksheet column holds each answer field.
 FIELD_COLUMNS = {"value": "score", "note": "note"}

@@ -4,7 +4,7 @@ One service account's quota is shared by every browser session of the app, so
 the sessions share one cached copy of the spreadsheet (:class:`BookState`),
 one request log (:class:`RequestStats`), one group-commit queue and the record
 of recent writes still to be verified (:class:`WriteRecord`). Everything here
-is plain data with locks; the network calls are in :mod:`workshop.store.sheets`.
+is plain data with locks; the network calls are in :mod:`workshop.store.sheets.store`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workshop.models import Snapshot
-from workshop.store import sheets_layout as layout
+from workshop.store.sheets import layout
 
 Rows = list[list[Any]]
 
@@ -68,7 +68,7 @@ class WriteRecord:
 
     A person may sort the worksheet in the instant between the commit's read and
     its write; the write then lands in the row another item moved into. The next
-    read finds that (see :func:`workshop.store.sheets_plans.misplaced`) and the
+    read finds that (see :func:`workshop.store.sheets.plans.misplaced`) and the
     store puts both rows right. ``before`` is the worksheet as the commit read it.
     """
 
@@ -110,7 +110,7 @@ class SharedBook:
         self.sending = False
         # Writes to confirm on the next read, and repairs found by a read.
         self.unverified: list[WriteRecord] = []
-        self.repairs: list[Any] = []  # sheets_plans.Repair, found by a read
+        self.repairs: list[Any] = []  # plans.Repair, found by a read
         self.repaired = 0  # misplaced writes put right (tests and logs read it)
         # After a failed read, when to try the next one (reads fail fast until then).
         self.read_retry_at = float("-inf")

@@ -41,7 +41,7 @@ Why it is built this way:
   as first planned, costs a read per save: peak 43/min instead of 30 at 12
   groups in the benchmark.) Anything uncertain (a failed write, new
   worksheets) drops the cached copy instead.
-* **Hand edits.** Parsing lives in :mod:`workshop.store.sheets_layout`; what a
+* **Hand edits.** Parsing lives in :mod:`workshop.store.sheets.layout`; what a
   person broke becomes a :class:`~workshop.models.Problem` in the snapshot.
 """
 
@@ -83,8 +83,6 @@ from workshop.sheets_client import (
     status_of,
     to_store_error,
 )
-from workshop.store import sheets_layout as layout
-from workshop.store import sheets_plans as plans
 from workshop.store.base import (
     Changes,
     KnownAt,
@@ -96,16 +94,17 @@ from workshop.store.base import (
     StoreError,
     StoreUnavailable,
 )
-from workshop.store.sheets_book import (
+from workshop.store.sheets import layout, plans
+from workshop.store.sheets.book import (
     BookState,
     clear_books,
     shared_book,
 )
-from workshop.store.sheets_pacing import Pacer, QuotaPacer, clear_pacers, shared_pacer
-from workshop.store.sheets_plans import CommitWrites, Planner
+from workshop.store.sheets.pacing import Pacer, clear_pacers, shared_pacer
+from workshop.store.sheets.plans import CommitWrites, Planner
 
 LOG = logging.getLogger(__name__)
-__all__ = ["BookState", "PrepareReport", "QuotaPacer", "SheetsStore", "clear_shared_books"]
+
 
 T = TypeVar("T")
 
