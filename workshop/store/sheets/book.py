@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from workshop.models import Snapshot
-from workshop.store.sheets import layout
+from workshop.store.sheets.layout.answer_sheet import AnswerSheet
+from workshop.store.sheets.layout.structure import SheetInfo
 
 Rows = list[list[Any]]
 
@@ -25,7 +26,7 @@ Rows = list[list[Any]]
 class BookState:
     """One whole-spreadsheet read: worksheet list and every worksheet's values."""
 
-    sheets: Mapping[str, layout.SheetInfo]
+    sheets: Mapping[str, SheetInfo]
     values: Mapping[str, Rows]
     read_at: float  # the reading store's monotonic clock
 
@@ -93,7 +94,7 @@ class SharedBook:
         self.lock = threading.RLock()
         self.fetch_lock = threading.RLock()
         self.spreadsheet: Any = None
-        self.sheets: dict[str, layout.SheetInfo] | None = None
+        self.sheets: dict[str, SheetInfo] | None = None
         self.sheets_at = float("-inf")
         self.state: BookState | None = None
         self.version = 0  # grows whenever the cached values change (pages poll it)
@@ -103,7 +104,7 @@ class SharedBook:
         self.memo: dict[tuple[Any, ...], Snapshot] = {}
         self.memo_state: BookState | None = None
         # Parsed group worksheets with the cells they came from: (rows, rubric, sheet).
-        self.parsed: dict[tuple[Any, ...], tuple[Rows, Any, layout.AnswerSheet]] = {}
+        self.parsed: dict[tuple[Any, ...], tuple[Rows, Any, AnswerSheet]] = {}
         # Group commit: queued writes, and whether a thread is sending a batch now.
         self.commit = threading.Condition()
         self.queue: list[Any] = []

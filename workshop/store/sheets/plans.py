@@ -24,8 +24,10 @@ from workshop.models import FieldPatch
 from workshop.scoring import normalize_item_id
 from workshop.store.base import KnownAt
 from workshop.store.decisions import STAMP, answer_fields, decide_patches
-from workshop.store.sheets import layout
 from workshop.store.sheets.book import Rows, WriteRecord
+from workshop.store.sheets.layout.answer_sheet import AnswerSheet, answer_values
+from workshop.store.sheets.layout.cells import cell
+from workshop.store.sheets.layout.columns import ANSWERS_HEADER, read_header
 
 #: Which worksheet column holds each answer field.
 FIELD_COLUMNS = {"value": "score", "note": "note"}
@@ -57,7 +59,7 @@ Planner = Callable[[Any], CommitWrites]
 
 
 def answer_writes(
-    sheet: layout.AnswerSheet,
+    sheet: AnswerSheet,
     values: Rows,
     patches: Sequence[FieldPatch],
     known_at: KnownAt | None,
@@ -83,7 +85,7 @@ def answer_writes(
 
 
 def forced_writes(
-    sheet: layout.AnswerSheet,
+    sheet: AnswerSheet,
     values: Rows,
     changes: Sequence[tuple[str, str, str]],
     updated_at: str,
@@ -93,7 +95,7 @@ def forced_writes(
     """Whole answers (value, note, stamp) written as given: imports, the demo, scripts."""
     plan = CommitWrites()
     for item_id, value, note in changes:
-        named = layout.answer_values(value, note, updated_at, updated_by)
+        named = answer_values(value, note, updated_at, updated_by)
         _place(plan, sheet, values, item_id, named, new_row)
     return plan
 
@@ -104,7 +106,7 @@ def _items(patches: Sequence[FieldPatch]) -> list[str]:
 
 def _place(
     plan: CommitWrites,
-    sheet: layout.AnswerSheet,
+    sheet: AnswerSheet,
     values: Rows,
     item_id: str,
     named: dict[str, str],
@@ -149,12 +151,12 @@ class Repair:
 
 
 def _item_col(values: Rows) -> int | None:
-    return layout.read_header(values, layout.ANSWERS_HEADER).col("item_id")
+    return read_header(values, ANSWERS_HEADER).col("item_id")
 
 
 def _find_row(values: Rows, item_col: int, item_id: str) -> int | None:
     for index, row in enumerate(values[1:], start=2):
-        if normalize_item_id(layout.cell(row, item_col)) == item_id:
+        if normalize_item_id(cell(row, item_col)) == item_id:
             return index
     return None
 
@@ -162,7 +164,7 @@ def _find_row(values: Rows, item_col: int, item_id: str) -> int | None:
 def _holds(values: Rows, row: int | None, cells: Mapping[int, str]) -> bool:
     if row is None or row > len(values):
         return False
-    return all(layout.cell(values[row - 1], col) == text for col, text in cells.items())
+    return all(cell(values[row - 1], col) == text for col, text in cells.items())
 
 
 def misplaced(record: WriteRecord, values: Rows) -> Repair | None:
@@ -175,7 +177,7 @@ def misplaced(record: WriteRecord, values: Rows) -> Repair | None:
     item_col = _item_col(values)
     if item_col is None or record.row > len(values):
         return None
-    now_item = normalize_item_id(layout.cell(values[record.row - 1], item_col))
+    now_item = normalize_item_id(cell(values[record.row - 1], item_col))
     if now_item == record.item_id:
         return None
     if _holds(values, _find_row(values, item_col, record.item_id), record.cells):
@@ -187,7 +189,7 @@ def misplaced(record: WriteRecord, values: Rows) -> Repair | None:
     if now_item and before_col is not None:
         before_row = _find_row(record.before, before_col, now_item)
     victim_cells = {
-        col: (layout.cell(record.before[before_row - 1], col) if before_row else "")
+        col: (cell(record.before[before_row - 1], col) if before_row else "")
         for col in record.cells
     }
     return Repair(
@@ -204,7 +206,7 @@ def repair_writes(repair: Repair, values: Rows) -> CommitWrites:
     if repair.victim:
         victim_row = _find_row(values, item_col, repair.victim)
     else:  # an empty row received the cells: it is found where they landed
-        blank = repair.row <= len(values) and not layout.cell(values[repair.row - 1], item_col)
+        blank = repair.row <= len(values) and not cell(values[repair.row - 1], item_col)
         victim_row = repair.row if blank else None
     if victim_row is not None and _holds(values, victim_row, repair.cells):
         plan.put(repair.title, victim_row, repair.victim_cells)

@@ -94,11 +94,55 @@ from workshop.store.base import (
     StoreError,
     StoreUnavailable,
 )
-from workshop.store.sheets import layout, plans
+from workshop.store.sheets import plans
 from workshop.store.sheets.book import (
     BookState,
     clear_books,
     shared_book,
+)
+from workshop.store.sheets.layout.a1 import appended_row, quote_title, row_updates
+from workshop.store.sheets.layout.actions_table import ActionsTable, action_values, parse_actions
+from workshop.store.sheets.layout.answer_sheet import (
+    AnswerSheet,
+    answer_sheet_values,
+    item_row_values,
+    missing_worksheet,
+    parse_answer_sheet,
+    score_choices,
+    sheet_rows,
+)
+from workshop.store.sheets.layout.cells import cell, next_free_row
+from workshop.store.sheets.layout.columns import (
+    ACTIONS,
+    ACTIONS_HEADER,
+    ANSWERS_HEADER,
+    CLOCK_COLUMNS,
+    GROUPS,
+    GROUPS_HEADER,
+    HEADERS,
+    KEY_COLUMNS,
+    SETTINGS,
+    SPARE_ROWS,
+    WORKSHOP_COLUMNS,
+    Header,
+    read_header,
+)
+from workshop.store.sheets.layout.groups_table import (
+    GroupRow,
+    group_values,
+    group_worksheet_title,
+    parse_groups,
+)
+from workshop.store.sheets.layout.messages import message, where_sheet
+from workshop.store.sheets.layout.parsed import ParsedBook, parse_book
+from workshop.store.sheets.layout.settings_table import clock_values, workshop_values
+from workshop.store.sheets.layout.structure import (
+    SheetInfo,
+    add_sheet_request,
+    find_title,
+    freeze_header_request,
+    score_validation_request,
+    sheets_from_metadata,
 )
 from workshop.store.sheets.pacing import Pacer, clear_pacers, shared_pacer
 from workshop.store.sheets.plans import CommitWrites, Planner
@@ -190,7 +234,7 @@ class _Plan:
     data: list[dict[str, Any]] = field(default_factory=list)
 
     def write(self, title: str, row: int, cells: Mapping[int, str]) -> None:
-        self.data.extend(layout.row_updates(title, row, cells))
+        self.data.extend(row_updates(title, row, cells))
 
 
 # --------------------------------------------------------------------------- the store
@@ -317,11 +361,11 @@ class SheetsStore(Store):
                 opened = self._call(open_it)
                 book.spreadsheet = opened
                 if book.sheets is None:  # opening read the worksheet list already
-                    book.sheets = layout.sheets_from_metadata(opened.metadata)
+                    book.sheets = sheets_from_metadata(opened.metadata)
                     book.sheets_at = self.clock()
             return book.spreadsheet
 
-    def _sheets(self, *, force: bool = False) -> dict[str, layout.SheetInfo]:
+    def _sheets(self, *, force: bool = False) -> dict[str, SheetInfo]:
         """Worksheet titles and ids: fetched once, then only when something asks for it."""
         book = self.book
         with book.fetch_lock:
@@ -332,7 +376,7 @@ class SheetsStore(Store):
                     self._pace("metadata")
                     return spreadsheet.fetch_sheet_metadata()
 
-                book.sheets = layout.sheets_from_metadata(self._call(fetch))
+                book.sheets = sheets_from_metadata(self._call(fetch))
                 book.sheets_at = self.clock()
             return book.sheets
 
@@ -345,10 +389,10 @@ class SheetsStore(Store):
         """
         if now - self.book.sheets_at < self.metadata_seconds:
             return False
-        groups = layout.parse_groups(values.get(layout.GROUPS))
-        return any(layout.find_title(values, row.worksheet) is None for row in groups.rows)
+        groups = parse_groups(values.get(GROUPS))
+        return any(find_title(values, row.worksheet) is None for row in groups.rows)
 
-    def _batch_get(self, sheets: Mapping[str, layout.SheetInfo]) -> dict[str, Rows]:
+    def _batch_get(self, sheets: Mapping[str, SheetInfo]) -> dict[str, Rows]:
         spreadsheet = self._spreadsheet()
         titles = list(sheets)
         if not titles:
@@ -356,7 +400,7 @@ class SheetsStore(Store):
 
         def fetch() -> Any:
             self._pace("reads")
-            return spreadsheet.values_batch_get([layout.quote_title(t) for t in titles])
+            return spreadsheet.values_batch_get([quote_title(t) for t in titles])
 
         reply = self._call(fetch)
         ranges = reply.get("valueRanges", []) or []
@@ -529,7 +573,7 @@ class SheetsStore(Store):
                 self.book.read_retry_at = self.clock() + self.read_backoff_seconds
                 self.book.read_error = error
 
-    def _read_all(self) -> tuple[dict[str, Rows], dict[str, layout.SheetInfo]]:
+    def _read_all(self) -> tuple[dict[str, Rows], dict[str, SheetInfo]]:
         sheets = self._sheets()
         try:
             return self._batch_get(sheets), sheets
@@ -592,7 +636,7 @@ class SheetsStore(Store):
             pending = requests
             if attempt["n"] > 1 and new_titles:
                 self._pace("metadata")
-                present = layout.sheets_from_metadata(spreadsheet.fetch_sheet_metadata())
+                present = sheets_from_metadata(spreadsheet.fetch_sheet_metadata())
                 pending = [
                     request
                     for request in requests
@@ -606,8 +650,8 @@ class SheetsStore(Store):
         finally:
             self.book.invalidate(metadata=True)  # titles, ids or grid sizes changed
 
-    def _book(self, state: BookState, lang: str = "en") -> layout.ParsedBook:
-        return layout.parse_book(state.values, state.sheets, lang)
+    def _book(self, state: BookState, lang: str = "en") -> ParsedBook:
+        return parse_book(state.values, state.sheets, lang)
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -668,12 +712,12 @@ class SheetsStore(Store):
         rubric = self._rubric(workshop.rubric_id)
 
         problems: list[Problem] = [*book.settings.problems, *settings_row.problems]
-        for title, table in ((layout.GROUPS, book.groups), (layout.ACTIONS, book.actions)):
+        for title, table in ((GROUPS, book.groups), (ACTIONS, book.actions)):
             if not table.present:
                 problems.append(
                     Problem(
-                        where=layout.where_sheet(title, lang),
-                        what=layout.message(lang, "missing_table", sheet=title),
+                        where=where_sheet(title, lang),
+                        what=message(lang, "missing_table", sheet=title),
                     )
                 )
         problems.extend(book.groups.problems)
@@ -714,20 +758,20 @@ class SheetsStore(Store):
     def _answer_sheet(
         self,
         state: BookState,
-        group_row: layout.GroupRow,
+        group_row: GroupRow,
         rubric: Rubric | None,
         lang: str = "en",
-    ) -> layout.AnswerSheet:
-        title = layout.find_title(state.values, group_row.worksheet)
+    ) -> AnswerSheet:
+        title = find_title(state.values, group_row.worksheet)
         if title is None:
-            return layout.missing_worksheet(group_row.worksheet, group_row.group, lang)
+            return missing_worksheet(group_row.worksheet, group_row.group, lang)
         rows = state.values[title]
         key = (title, group_row.group, lang)
         cached = self.book.parsed.get(key)
         # Re-reads mostly return unchanged worksheets: compare the cells, skip parsing.
         if cached is not None and cached[1] is rubric and cached[0] == rows:
             return cached[2]
-        sheet = layout.parse_answer_sheet(
+        sheet = parse_answer_sheet(
             rows, title=title, group=group_row.group, rubric=rubric, lang=lang
         )
         self.book.parsed[key] = (rows, rubric, sheet)
@@ -746,22 +790,22 @@ class SheetsStore(Store):
         group_row = book.groups.find(workshop_id, group_id)
         if group_row is None:
             raise NotFound(f"Group {group_id} does not exist in workshop {workshop_id}.")
-        title = layout.find_title(state.values, group_row.worksheet)
+        title = find_title(state.values, group_row.worksheet)
         if title is None:
             raise StoreConfigError(
                 f"Worksheet '{group_row.worksheet}' of group {group_row.group.name} was not "
                 "found (renamed or deleted?).",
                 hint="Rename it back, or run `workshop sheets prepare` to create it again.",
             )
-        header, rows = layout.sheet_rows(state.values[title])
-        self._require_table_columns(title, header, layout.KEY_COLUMNS["answers"])
+        header, rows = sheet_rows(state.values[title])
+        self._require_table_columns(title, header, KEY_COLUMNS["answers"])
         return [AnswerRow(r.row, r.item_id, r.score, r.note) for r in rows]
 
     # -- writes: answers and clock ----------------------------------------------------------
 
     def _group_sheet(
         self, state: BookState, workshop_id: str, group_id: str
-    ) -> tuple[layout.AnswerSheet, Rows, Callable[[str], dict[str, str]]]:
+    ) -> tuple[AnswerSheet, Rows, Callable[[str], dict[str, str]]]:
         """A group's worksheet as found in ``state``, its cells, and new-row cells per item."""
         book = self._book(state)
         workshop = self._require_workshop(book, workshop_id)
@@ -770,12 +814,12 @@ class SheetsStore(Store):
             raise NotFound(f"Group {group_id} does not exist in workshop {workshop_id}.")
         rubric = self._rubric(workshop.rubric_id)
         sheet = self._answer_sheet(state, group_row, rubric)
-        self._require_columns(sheet, layout.ANSWERS_HEADER, group_row)
+        self._require_columns(sheet, ANSWERS_HEADER, group_row)
         known = {item.id for item in rubric.items} if rubric is not None else set()
 
         def new_row(item_id: str) -> dict[str, str]:
             if rubric is not None and item_id in known:
-                return layout.item_row_values(rubric, item_id, workshop.language)
+                return item_row_values(rubric, item_id, workshop.language)
             return {"item_id": item_id}
 
         return sheet, list(state.values.get(sheet.title, [])), new_row
@@ -815,9 +859,9 @@ class SheetsStore(Store):
             book = self._book(state)
             self._require_workshop(book, workshop_id)
             header = book.settings.header
-            self._require_table_columns(layout.SETTINGS, header, layout.CLOCK_COLUMNS)
+            self._require_table_columns(SETTINGS, header, CLOCK_COLUMNS)
             row = book.settings.rows[workshop_id].row
-            return plans.row_writes(layout.SETTINGS, row, header.cells(layout.clock_values(clock)))
+            return plans.row_writes(SETTINGS, row, header.cells(clock_values(clock)))
 
         self._commit(planner)
 
@@ -967,7 +1011,7 @@ class SheetsStore(Store):
         data: list[dict[str, Any]] = []
         for title, rows in plan.cells.items():
             for row, cells in sorted(rows.items()):
-                data.extend(layout.row_updates(title, row, cells))
+                data.extend(row_updates(title, row, cells))
         self._values_batch_update(data)  # drops the cached copy if it fails
         if plan.cells:
             with self.book.lock:
@@ -994,11 +1038,11 @@ class SheetsStore(Store):
             pending = list(rows)
             if tries["n"] > 1:
                 self._pace("reads")
-                reply = spreadsheet.values_get(layout.quote_title(title))
-                present = layout.read_header(reply.get("values", []) or [], layout.ANSWERS_HEADER)
+                reply = spreadsheet.values_get(quote_title(title))
+                present = read_header(reply.get("values", []) or [], ANSWERS_HEADER)
                 item_col = present.col("item_id")
                 there = {
-                    normalize_item_id(layout.cell(row, item_col))
+                    normalize_item_id(cell(row, item_col))
                     for row in (reply.get("values", []) or [])[1:]
                 }
                 pending = [
@@ -1008,7 +1052,7 @@ class SheetsStore(Store):
                     return None
             self._pace("writes")
             return spreadsheet.values_append(
-                f"{layout.quote_title(title)}!A1",
+                f"{quote_title(title)}!A1",
                 params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
                 body={"values": [row for _item, row in pending]},
             )
@@ -1032,16 +1076,16 @@ class SheetsStore(Store):
             pending = list(rows)
             if tries["n"] > 1:  # a lost answer: look whether the rows arrived first
                 self._pace("reads")
-                reply = spreadsheet.values_get(layout.quote_title(title))
+                reply = spreadsheet.values_get(quote_title(title))
                 values = [list(row) for row in reply.get("values", []) or []]
-                col = layout.read_header(values, layout.HEADERS[title]).col(key_column)
-                there = {layout.cell(row, col).strip() for row in values[1:]}
+                col = read_header(values, HEADERS[title]).col(key_column)
+                there = {cell(row, col).strip() for row in values[1:]}
                 pending = [(key, cells) for key, cells in rows if key not in there]
                 if not pending:
                     return None
             self._pace("writes")
             return spreadsheet.values_append(
-                f"{layout.quote_title(title)}!A1",
+                f"{quote_title(title)}!A1",
                 params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
                 body={
                     "values": [
@@ -1102,33 +1146,31 @@ class SheetsStore(Store):
                 raise StoreError(f"Workshop {workshop.id} already exists.")
             plan = _Plan()
             headers = self._plan_fixed_sheets(state, book, plan)
-            values = {**layout.workshop_values(workshop), **layout.clock_values(ClockState())}
+            values = {**workshop_values(workshop), **clock_values(ClockState())}
             taken = set(state.sheets) | set(plan.new_titles)
             rubric = self._rubric(workshop.rubric_id)
             group_rows = []
             for group in groups:
-                title = layout.group_worksheet_title(group.name, workshop.date, taken)
+                title = group_worksheet_title(group.name, workshop.date, taken)
                 taken.add(title)
                 self._plan_group_sheet(state, plan, title, rubric, workshop.language)
-                group_rows.append(
-                    (group.id, headers[layout.GROUPS].cells(layout.group_values(group, title)))
-                )
+                group_rows.append((group.id, headers[GROUPS].cells(group_values(group, title))))
             self._apply(plan)
             # The new rows are appended, so Google picks the row: two app processes creating
             # workshops at the same moment never write into the same row.
-            settings_cells = headers[layout.SETTINGS].cells(values)
-            self._append_keyed(layout.SETTINGS, "workshop_id", [(workshop.id, settings_cells)])
-            self._append_keyed(layout.GROUPS, "group_id", group_rows)
+            settings_cells = headers[SETTINGS].cells(values)
+            self._append_keyed(SETTINGS, "workshop_id", [(workshop.id, settings_cells)])
+            self._append_keyed(GROUPS, "group_id", group_rows)
 
     def update_workshop(self, workshop: Workshop) -> None:
         def planner(state: BookState) -> CommitWrites:
             book = self._book(state)
             self._require_workshop(book, workshop.id)
             header = book.settings.header
-            self._require_table_columns(layout.SETTINGS, header, layout.WORKSHOP_COLUMNS)
+            self._require_table_columns(SETTINGS, header, WORKSHOP_COLUMNS)
             row = book.settings.rows[workshop.id].row
-            cells = header.cells(layout.workshop_values(workshop))
-            return plans.row_writes(layout.SETTINGS, row, cells)
+            cells = header.cells(workshop_values(workshop))
+            return plans.row_writes(SETTINGS, row, cells)
 
         self._commit(planner)
 
@@ -1145,21 +1187,21 @@ class SheetsStore(Store):
             if current is None:
                 headers = self._plan_fixed_sheets(state, book, plan)
                 taken = set(state.sheets) | set(plan.new_titles)
-                title = layout.group_worksheet_title(group.name, workshop.date, taken)
+                title = group_worksheet_title(group.name, workshop.date, taken)
                 rubric = self._rubric(workshop.rubric_id)
                 self._plan_group_sheet(state, plan, title, rubric, workshop.language)
                 self._apply(plan)
-                cells = headers[layout.GROUPS].cells(layout.group_values(group, title))
-                self._append_keyed(layout.GROUPS, "group_id", [(group.id, cells)])
+                cells = headers[GROUPS].cells(group_values(group, title))
+                self._append_keyed(GROUPS, "group_id", [(group.id, cells)])
                 return
-            self._require_table_columns(layout.GROUPS, book.groups.header, layout.GROUPS_HEADER[:9])
-            stored = layout.find_title(state.sheets, current.worksheet)
+            self._require_table_columns(GROUPS, book.groups.header, GROUPS_HEADER[:9])
+            stored = find_title(state.sheets, current.worksheet)
             rename = None
             if group.name != current.group.name and stored is not None:
                 # Keep the worksheet named after the group when the new name is free.
                 others = {t for t in state.sheets if t != stored}
-                wanted = layout.group_worksheet_title(group.name, workshop.date, others)
-                if wanted != stored and stored == layout.group_worksheet_title(
+                wanted = group_worksheet_title(group.name, workshop.date, others)
+                if wanted != stored and stored == group_worksheet_title(
                     current.group.name, workshop.date, others
                 ):
                     rename = (state.sheets[stored].sheet_id, wanted)
@@ -1180,8 +1222,8 @@ class SheetsStore(Store):
             found = book.groups.find(group.workshop_id, group.id)
             if found is None:
                 raise NotFound(f"Group {group.id} does not exist in workshop {group.workshop_id}.")
-            cells = book.groups.header.cells(layout.group_values(group, title))
-            return plans.row_writes(layout.GROUPS, found.row, cells)
+            cells = book.groups.header.cells(group_values(group, title))
+            return plans.row_writes(GROUPS, found.row, cells)
 
         self._commit(planner)
 
@@ -1199,7 +1241,7 @@ class SheetsStore(Store):
                 state = self._fresh_state()
             spreadsheet = self._spreadsheet()
 
-            title = layout.find_title(state.values, layout.ACTIONS) or layout.ACTIONS
+            title = find_title(state.values, ACTIONS) or ACTIONS
             tries = {"n": 0}
 
             def attempt() -> tuple[Rows, int, dict[int, str]] | None:
@@ -1210,24 +1252,24 @@ class SheetsStore(Store):
                 tries["n"] += 1
                 if tries["n"] == 1 and title in state.values:
                     rows = state.values[title]
-                    table = layout.parse_actions(rows)
+                    table = parse_actions(rows)
                 else:
                     table, rows = self._read_actions_raw(spreadsheet)
-                self._require_table_columns(layout.ACTIONS, table.header, layout.ACTIONS_HEADER)
+                self._require_table_columns(ACTIONS, table.header, ACTIONS_HEADER)
                 existing = table.find(action.id)
                 if existing is not None:
                     if existing.action == action:
                         return None
                     raise StoreError(f"Action item {action.id} already exists.")
-                cells = table.header.cells(layout.action_values(action))
+                cells = table.header.cells(action_values(action))
                 row = [cells.get(col, "") for col in range(max(cells) + 1)]
                 self._pace("writes")
                 reply = spreadsheet.values_append(
-                    f"{layout.quote_title(title)}!A1",
+                    f"{quote_title(title)}!A1",
                     params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
                     body={"values": [row]},
                 )
-                return rows, layout.appended_row(reply, len(rows) + 1), cells
+                return rows, appended_row(reply, len(rows) + 1), cells
 
             try:
                 appended = self._call(attempt)
@@ -1236,17 +1278,15 @@ class SheetsStore(Store):
                 raise
             if appended is not None and self.write_through:
                 rows, number, cells = appended
-                self.book.patch(layout.ACTIONS, [(number, cells)], rows)
+                self.book.patch(ACTIONS, [(number, cells)], rows)
             else:
                 self.book.invalidate()
 
-    def _read_actions_raw(
-        self, spreadsheet: gspread.Spreadsheet
-    ) -> tuple[layout.ActionsTable, Rows]:
+    def _read_actions_raw(self, spreadsheet: gspread.Spreadsheet) -> tuple[ActionsTable, Rows]:
         self._pace("reads")
-        reply = spreadsheet.values_get(layout.quote_title(layout.ACTIONS))
+        reply = spreadsheet.values_get(quote_title(ACTIONS))
         rows = [list(row) for row in reply.get("values", []) or []]
-        return layout.parse_actions(rows), rows
+        return parse_actions(rows), rows
 
     def update_action(self, action: ActionItem) -> None:
         def planner(state: BookState) -> CommitWrites:
@@ -1258,9 +1298,9 @@ class SheetsStore(Store):
                     f"Action item {action.id} does not exist in workshop {action.workshop_id}."
                 )
             header = book.actions.header
-            self._require_table_columns(layout.ACTIONS, header, layout.ACTIONS_HEADER)
-            cells = header.cells(layout.action_values(action))
-            return plans.row_writes(layout.ACTIONS, existing.row, cells)
+            self._require_table_columns(ACTIONS, header, ACTIONS_HEADER)
+            cells = header.cells(action_values(action))
+            return plans.row_writes(ACTIONS, existing.row, cells)
 
         self._commit(planner)
 
@@ -1273,9 +1313,9 @@ class SheetsStore(Store):
             existing = book.actions.find(action_id)
             if existing is None or existing.action.workshop_id != workshop_id:
                 return CommitWrites()
-            rows = state.values.get(layout.find_title(state.values, layout.ACTIONS) or "", [])
+            rows = state.values.get(find_title(state.values, ACTIONS) or "", [])
             width = max(book.actions.header.width, len(rows[existing.row - 1]), 1)
-            return plans.row_writes(layout.ACTIONS, existing.row, {col: "" for col in range(width)})
+            return plans.row_writes(ACTIONS, existing.row, {col: "" for col in range(width)})
 
         self._commit(planner)
 
@@ -1298,16 +1338,14 @@ class SheetsStore(Store):
             self._plan_fixed_sheets(state, book, plan, report)
             taken = set(state.sheets) | set(plan.new_titles)
             for group_row in book.groups.of_workshop(workshop_id):
-                stored = layout.find_title(state.sheets, group_row.worksheet)
+                stored = find_title(state.sheets, group_row.worksheet)
                 if stored is None:
                     title = group_row.worksheet
                     if title.casefold() in {t.casefold() for t in taken}:
-                        title = layout.group_worksheet_title(
-                            group_row.group.name, workshop.date, taken
-                        )
+                        title = group_worksheet_title(group_row.group.name, workshop.date, taken)
                         cells = book.groups.header.cells({"worksheet": title})
                         if cells:
-                            plan.write(layout.GROUPS, group_row.row, cells)
+                            plan.write(GROUPS, group_row.row, cells)
                     taken.add(title)
                     self._plan_group_sheet(state, plan, title, rubric, workshop.language)
                     report.worksheets.append(title)
@@ -1331,33 +1369,31 @@ class SheetsStore(Store):
     def _plan_fixed_sheets(
         self,
         state: BookState,
-        book: layout.ParsedBook,
+        book: ParsedBook,
         plan: _Plan,
         report: PrepareReport | None = None,
-    ) -> dict[str, layout.Header]:
+    ) -> dict[str, Header]:
         """Settings/Groups/Actions with their headers; returns where each column is."""
-        headers: dict[str, layout.Header] = {}
+        headers: dict[str, Header] = {}
         tables = {
-            layout.SETTINGS: book.settings.header,
-            layout.GROUPS: book.groups.header,
-            layout.ACTIONS: book.actions.header,
+            SETTINGS: book.settings.header,
+            GROUPS: book.groups.header,
+            ACTIONS: book.actions.header,
         }
-        for title, expected in layout.HEADERS.items():
-            stored = layout.find_title(state.sheets, title)
+        for title, expected in HEADERS.items():
+            stored = find_title(state.sheets, title)
             if stored is None:
                 sheet_id = self._new_sheet_id(state, plan)
-                plan.requests.append(layout.add_sheet_request(title, sheet_id, 100, len(expected)))
+                plan.requests.append(add_sheet_request(title, sheet_id, 100, len(expected)))
                 plan.new_titles.append(title)
                 plan.write(title, 1, dict(enumerate(expected)))
-                headers[title] = layout.Header(
-                    {n: i for i, n in enumerate(expected)}, len(expected)
-                )
+                headers[title] = Header({n: i for i, n in enumerate(expected)}, len(expected))
                 if report is not None:
                     report.worksheets.append(title)
                 continue
             header = tables[title]
             header = self._complete_header(state, plan, stored, header, expected, report)
-            plan.requests.append(layout.freeze_header_request(state.sheets[stored].sheet_id))
+            plan.requests.append(freeze_header_request(state.sheets[stored].sheet_id))
             headers[title] = header
         return headers
 
@@ -1366,10 +1402,10 @@ class SheetsStore(Store):
         state: BookState,
         plan: _Plan,
         title: str,
-        header: layout.Header,
+        header: Header,
         expected: Sequence[str],
         report: PrepareReport | None,
-    ) -> layout.Header:
+    ) -> Header:
         """Add missing column names after the last header cell (nothing is overwritten)."""
         missing = [name for name in expected if not header.has(name)]
         if not missing:
@@ -1393,21 +1429,19 @@ class SheetsStore(Store):
             report.headers.extend(f"{title}: {name}" for name in missing)
         columns = dict(header.columns)
         columns.update({name: col for col, name in cells.items()})
-        return layout.Header(columns, needed)
+        return Header(columns, needed)
 
     def _plan_group_sheet(
         self, state: BookState, plan: _Plan, title: str, rubric: Rubric | None, lang: str
     ) -> None:
         """A new group worksheet: header, one row per item, dropdown, frozen header."""
         sheet_id = self._new_sheet_id(state, plan)
-        rows = layout.answer_sheet_values(rubric, lang) if rubric else [list(layout.ANSWERS_HEADER)]
-        total = len(rows) + layout.SPARE_ROWS
+        rows = answer_sheet_values(rubric, lang) if rubric else [list(ANSWERS_HEADER)]
+        total = len(rows) + SPARE_ROWS
+        plan.requests.append(add_sheet_request(title, sheet_id, total, len(ANSWERS_HEADER)))
         plan.requests.append(
-            layout.add_sheet_request(title, sheet_id, total, len(layout.ANSWERS_HEADER))
-        )
-        plan.requests.append(
-            layout.score_validation_request(
-                sheet_id, layout.ANSWERS_HEADER.index("score"), total, layout.score_choices(rubric)
+            score_validation_request(
+                sheet_id, ANSWERS_HEADER.index("score"), total, score_choices(rubric)
             )
         )
         plan.new_titles.append(title)
@@ -1424,25 +1458,23 @@ class SheetsStore(Store):
         report: PrepareReport,
     ) -> None:
         values = state.values.get(title, [])
-        header = layout.read_header(values, layout.ANSWERS_HEADER)
-        header = self._complete_header(state, plan, title, header, layout.ANSWERS_HEADER, report)
+        header = read_header(values, ANSWERS_HEADER)
+        header = self._complete_header(state, plan, title, header, ANSWERS_HEADER, report)
         info = state.sheets[title]
-        next_row = layout.next_free_row(values)
+        next_row = next_free_row(values)
         if rubric is not None:
-            present = {
-                normalize_item_id(layout.cell(row, header.col("item_id"))) for row in values[1:]
-            }
+            present = {normalize_item_id(cell(row, header.col("item_id"))) for row in values[1:]}
             added = []
             for item in rubric.items:
                 if item.id in present:
                     continue
-                cells = header.cells(layout.item_row_values(rubric, item.id, lang))
+                cells = header.cells(item_row_values(rubric, item.id, lang))
                 plan.write(title, next_row, cells)
                 next_row += 1
                 added.append(item.id)
             if added:
                 report.item_rows[title] = added
-        end_row = max(info.row_count, next_row - 1 + layout.SPARE_ROWS)
+        end_row = max(info.row_count, next_row - 1 + SPARE_ROWS)
         if end_row > info.row_count:
             plan.requests.append(
                 {
@@ -1453,13 +1485,11 @@ class SheetsStore(Store):
                     }
                 }
             )
-        plan.requests.append(layout.freeze_header_request(info.sheet_id))
+        plan.requests.append(freeze_header_request(info.sheet_id))
         score_col = header.col("score")
         if score_col is not None:
             plan.requests.append(
-                layout.score_validation_request(
-                    info.sheet_id, score_col, end_row, layout.score_choices(rubric)
-                )
+                score_validation_request(info.sheet_id, score_col, end_row, score_choices(rubric))
             )
 
     def _apply(self, plan: _Plan) -> None:
@@ -1472,14 +1502,14 @@ class SheetsStore(Store):
     # -- checks -----------------------------------------------------------------------------
 
     @staticmethod
-    def _require_workshop(book: layout.ParsedBook, workshop_id: str) -> Workshop:
+    def _require_workshop(book: ParsedBook, workshop_id: str) -> Workshop:
         row = book.settings.rows.get(workshop_id)
         if row is None:
             raise NotFound(f"Workshop {workshop_id} does not exist in the spreadsheet.")
         return row.workshop
 
     @staticmethod
-    def _require_table_columns(title: str, header: layout.Header, needed: Sequence[str]) -> None:
+    def _require_table_columns(title: str, header: Header, needed: Sequence[str]) -> None:
         missing = [name for name in needed if not header.has(name)]
         if missing:
             raise StoreConfigError(
@@ -1489,7 +1519,7 @@ class SheetsStore(Store):
             )
 
     def _require_columns(
-        self, sheet: layout.AnswerSheet, needed: Sequence[str], group_row: layout.GroupRow
+        self, sheet: AnswerSheet, needed: Sequence[str], group_row: GroupRow
     ) -> None:
         if not sheet.present:
             raise StoreConfigError(
