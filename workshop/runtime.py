@@ -47,7 +47,7 @@ def open_runtime(settings: Settings, *, start: bool = True) -> Runtime:
         from workshop.sheets_client import client_email
         from workshop.store.sheets import SheetsStore
         from workshop.store.sheets import pacing as sheets_pacing
-        from workshop.store.sheets.store import QUOTA_BURST, QUOTA_PER_MINUTE, QUOTA_SHARE
+        from workshop.store.sheets.pacing import QUOTA_BURST, QUOTA_PER_MINUTE, QUOTA_SHARE
 
         account = client_email(dict(settings.service_account_info or {}))
         per_minute = QUOTA_PER_MINUTE * QUOTA_SHARE

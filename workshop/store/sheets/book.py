@@ -4,20 +4,27 @@ One service account's quota is shared by every browser session of the app, so
 the sessions share one cached copy of the spreadsheet (:class:`BookState`),
 one request log (:class:`RequestStats`), one group-commit queue and the record
 of recent writes still to be verified (:class:`WriteRecord`). Everything here
-is plain data with locks; the network calls are in :mod:`workshop.store.sheets.store`.
+is plain data with locks; the requests are sent by :mod:`workshop.store.sheets.api`.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from workshop.content_model import Rubric
 from workshop.models import Snapshot
+from workshop.sheets_client import Spreadsheet
+from workshop.store.base import StoreUnavailable
 from workshop.store.sheets.layout.answer_sheet import AnswerSheet
 from workshop.store.sheets.layout.structure import SheetInfo
+
+if TYPE_CHECKING:
+    from workshop.store.sheets.commit import Ticket
+    from workshop.store.sheets.plans import Repair
 
 Rows = list[list[Any]]
 
@@ -93,7 +100,7 @@ class SharedBook:
         self.cache_key = cache_key
         self.lock = threading.RLock()
         self.fetch_lock = threading.RLock()
-        self.spreadsheet: Any = None
+        self.spreadsheet: Spreadsheet | None = None
         self.sheets: dict[str, SheetInfo] | None = None
         self.sheets_at = float("-inf")
         self.state: BookState | None = None
@@ -104,18 +111,18 @@ class SharedBook:
         self.memo: dict[tuple[Any, ...], Snapshot] = {}
         self.memo_state: BookState | None = None
         # Parsed group worksheets with the cells they came from: (rows, rubric, sheet).
-        self.parsed: dict[tuple[Any, ...], tuple[Rows, Any, AnswerSheet]] = {}
+        self.parsed: dict[tuple[Any, ...], tuple[Rows, Rubric | None, AnswerSheet]] = {}
         # Group commit: queued writes, and whether a thread is sending a batch now.
         self.commit = threading.Condition()
-        self.queue: list[Any] = []
+        self.queue: list[Ticket] = []
         self.sending = False
         # Writes to confirm on the next read, and repairs found by a read.
         self.unverified: list[WriteRecord] = []
-        self.repairs: list[Any] = []  # plans.Repair, found by a read
+        self.repairs: list[Repair] = []  # found by a read, sent with the next commit
         self.repaired = 0  # misplaced writes put right (tests and logs read it)
         # After a failed read, when to try the next one (reads fail fast until then).
         self.read_retry_at = float("-inf")
-        self.read_error: Any = None
+        self.read_error: StoreUnavailable | None = None
 
     def set_state(self, state: BookState | None) -> None:
         """Replace the cached copy; count a new version when the values changed."""
@@ -124,6 +131,20 @@ class SharedBook:
             self.state = state
             if state is not None and (old is None or old.values != state.values):
                 self.version += 1
+
+    def memoized(
+        self, state: BookState, key: tuple[Any, ...], build: Callable[[], Snapshot]
+    ) -> Snapshot:
+        """The snapshot ``build`` makes from ``state``, built once per read and ``key``."""
+        with self.lock:
+            if self.memo_state is state and key in self.memo:
+                return self.memo[key]
+        snapshot = build()
+        with self.lock:
+            if self.memo_state is not state:
+                self.memo, self.memo_state = {}, state
+            self.memo[key] = snapshot
+        return snapshot
 
     def expire(self) -> None:
         """Keep the copy but make it due for a read (a write whose outcome is unknown)."""

@@ -6,7 +6,7 @@ of the Sheets store is therefore a *planner*: a pure function from a fresh
 read (:class:`~workshop.store.sheets.book.BookState`, parsed) to the cells to
 write, finding each row by its key (item id, workshop id, group id, action id)
 in that read. The store runs the planners of every queued change against one
-read and sends all their cells in one request (see ``SheetsStore._commit``).
+read and sends all their cells in one request (see :mod:`.commit`).
 
 The instant between that read and the write is covered too: answers' writes
 are remembered (:class:`~workshop.store.sheets.book.WriteRecord`) and the next
@@ -24,7 +24,7 @@ from workshop.models import FieldPatch
 from workshop.scoring import normalize_item_id
 from workshop.store.base import KnownAt
 from workshop.store.decisions import STAMP, answer_fields, decide_patches
-from workshop.store.sheets.book import Rows, WriteRecord
+from workshop.store.sheets.book import BookState, Rows, WriteRecord
 from workshop.store.sheets.layout.answer_sheet import AnswerSheet, answer_values
 from workshop.store.sheets.layout.cells import cell
 from workshop.store.sheets.layout.columns import ANSWERS_HEADER, read_header
@@ -51,11 +51,12 @@ class CommitWrites:
         for title, rows in other.cells.items():
             for row, cells in rows.items():
                 self.put(title, row, cells)
-        for title, rows in other.appends.items():
-            self.appends.setdefault(title, []).extend(rows)
+        for title, appended in other.appends.items():
+            self.appends.setdefault(title, []).extend(appended)
 
 
-Planner = Callable[[Any], CommitWrites]
+#: A write planned against the commit's fresh read (see the module docstring).
+Planner = Callable[[BookState], CommitWrites]
 
 
 def answer_writes(

@@ -10,7 +10,7 @@ every digit.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from workshop.store.records import Record
@@ -44,6 +44,11 @@ def next_free_row(values: Values) -> int:
         if not is_blank(row):
             last = index + 1
     return max(2, last + 1)
+
+
+def as_row(cells: Mapping[int, str]) -> list[str]:
+    """Cells by column index as one row from column A, gaps left empty."""
+    return [cells.get(col, "") for col in range(max(cells) + 1)] if cells else []
 
 
 def format_float(value: float | None) -> str:
