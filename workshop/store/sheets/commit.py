@@ -22,6 +22,7 @@ Why it is built this way:
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,10 +33,11 @@ from workshop.store.sheets.api import SheetsApi
 from workshop.store.sheets.book import BookState
 from workshop.store.sheets.layout.a1 import row_updates
 from workshop.store.sheets.layout.columns import ANSWERS_HEADER
-from workshop.store.sheets.plans import CommitWrites, Planner
+from workshop.store.sheets.plans import CommitWrites, Planner, Repair
 from workshop.store.sheets.reads import SharedReads
 from workshop.store.sheets.verify import planned_repairs
 
+LOG = logging.getLogger(__name__)
 #: How long a write is remembered for the check that it landed in its item's row.
 VERIFY_SECONDS = 120.0
 
@@ -143,31 +145,58 @@ class GroupCommit:
                 self.book.repairs.extend(found)  # the next commit tries them again
             return
         except Exception as error:
-            if len(planned) <= 1:
-                for ticket, _plan in planned:
-                    ticket.error = error
-                if not planned:
-                    raise
+            if not planned:
+                raise  # only repairs, and Google refuses them: the caller hears why
+            if len(planned) == 1 and not repairs.cells:
+                planned[0][0].error = error
                 return
-            # Google refused the request: find whose cells it was, one by one.
-            for ticket, plan in planned:
-                try:
-                    self._write_cells(state, plan)
-                except Exception as single:
-                    ticket.error = single
-                else:
-                    ticket.result = plan.result
+            # Google refused the request: find whose cells it was, one part at a time.
+            self._send_one_by_one(state, repairs, found, planned)
             return
+        self._written(state, found if repairs.cells else [], [plan for _ticket, plan in planned])
+        for ticket, plan in planned:
+            ticket.result = plan.result
+
+    def _send_one_by_one(
+        self,
+        state: BookState,
+        repairs: CommitWrites,
+        found: list[Repair],
+        planned: list[tuple[Ticket, CommitWrites]],
+    ) -> None:
+        """The repairs, then each planner's cells, each in a request of its own."""
+        repaired: list[Repair] = []
+        if repairs.cells:
+            try:
+                self._write_cells(state, repairs)
+            except StoreUnavailable:
+                with self.book.lock:
+                    self.book.repairs.extend(found)  # the next commit tries them again
+            except Exception:  # refused on its own too: a repair is not worth blocking saves
+                LOG.warning("Google refused the repair of %d misplaced write(s).", len(found))
+            else:
+                repaired = found
+        written = []
+        for ticket, plan in planned:
+            try:
+                self._write_cells(state, plan)
+            except Exception as single:
+                ticket.error = single
+            else:
+                ticket.result = plan.result
+                written.append(plan)
+        self._written(state, repaired, written)
+
+    def _written(self, state: BookState, repaired: list[Repair], plans: list[CommitWrites]) -> None:
+        """Count the repairs sent, and remember the writes for the check that they landed."""
         now = self.api.clock()
         with self.book.lock:
-            self.book.repaired += len(found) if repairs.cells else 0
-            for _ticket, plan in planned:
+            self.book.repaired += len(repaired)
+            for plan in plans:
                 self.book.unverified.extend(plan.records)
             self.book.unverified = [
                 r for r in self.book.unverified if now - state.read_at < VERIFY_SECONDS
             ]
-        for ticket, plan in planned:
-            ticket.result = plan.result
 
     def _write_cells(self, state: BookState, plan: CommitWrites) -> None:
         """Send a plan's cells (one request) and its new rows (one append per worksheet)."""
