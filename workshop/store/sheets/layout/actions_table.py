@@ -59,7 +59,7 @@ def parse_actions(values: Values | None, lang: str = "en") -> ActionsTable:
             ACTIONS, values, header, ("action_id",), lang, problems
         ):
             reader.context = {"group_id": reader.text("group_id")}
-            action: ActionItem = reader.record(ACTION_RECORD, ACTION_CELLS)
+            action = reader.record(ACTION_RECORD, ACTION_CELLS)
             rows.append(ActionRow(index, action, problems=tuple(reader.problems)))
     return ActionsTable(header, tuple(rows), tuple(problems), next_free_row(values))
 

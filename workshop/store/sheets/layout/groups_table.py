@@ -69,7 +69,7 @@ def parse_groups(values: Values | None, lang: str = "en") -> GroupsTable:
         ):
             reader.context = {"group_id": group_id}
             rules = {**GROUP_CELLS, "position": _position_after(len(rows))}
-            group: Group = reader.record(GROUP_RECORD, rules)
+            group = reader.record(GROUP_RECORD, rules)
             worksheet = reader.raw("worksheet").strip() or group.name
             rows.append(GroupRow(index, group, worksheet, problems=tuple(reader.problems)))
     return GroupsTable(header, tuple(rows), tuple(problems), next_free_row(values))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from workshop.models import Problem
 from workshop.store.records import Record
@@ -27,7 +27,11 @@ from workshop.store.sheets.layout.cells import (
 from workshop.store.sheets.layout.columns import Header
 from workshop.store.sheets.layout.messages import message, where_row
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 RowsT = TypeVar("RowsT")
+R = TypeVar("R", bound="DataclassInstance")
 #: How one column is read into its field: ``rule(reader, column)``.
 CellRule = Callable[["RowReader", str], object]
 
@@ -77,7 +81,7 @@ class RowReader:
         """The cell exactly as stored (user text keeps its blanks)."""
         return cell(self.row, self.header.col(name))
 
-    def record(self, record: Record[Any], rules: Mapping[str, CellRule]) -> Any:
+    def record(self, record: Record[R], rules: Mapping[str, CellRule]) -> R:
         """The row's record: each field's column read by its rule, else as stripped text.
 
         Fields are read in the dataclass's order, so problems come in column order.

@@ -68,8 +68,8 @@ def parse_settings(values: Values | None, lang: str = "en") -> SettingsTable:
 
 
 def _settings_row(reader: RowReader, workshop_id: str) -> SettingsRow:
-    workshop: Workshop = reader.record(WORKSHOP_RECORD, WORKSHOP_CELLS)
-    clock: ClockState = reader.record(CLOCK_RECORD, CLOCK_CELLS)
+    workshop = reader.record(WORKSHOP_RECORD, WORKSHOP_CELLS)
+    clock = reader.record(CLOCK_RECORD, CLOCK_CELLS)
     return SettingsRow(reader.row_number, workshop, clock, problems=tuple(reader.problems))
 
 
