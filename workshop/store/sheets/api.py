@@ -44,11 +44,9 @@ from workshop.store.sheets.layout.cells import cell
 from workshop.store.sheets.layout.columns import read_header
 from workshop.store.sheets.layout.structure import SheetInfo, added_title, sheets_from_metadata
 from workshop.store.sheets.pacing import QUOTA_BURST, QUOTA_SHARE, Pacer, shared_pacer
-from workshop.store.sheets.prepare import StructurePlan
+from workshop.store.sheets.prepare import NewRow, StructurePlan
 
 T = TypeVar("T")
-#: A row to append and the key that tells whether it is there already.
-KeyedRow = tuple[str, list[str]]
 
 
 class SheetsApi:
@@ -249,7 +247,7 @@ class SheetsApi:
     def append_once(
         self,
         title: str,
-        rows: Sequence[KeyedRow],
+        rows: Sequence[NewRow],
         header: Sequence[str],
         key_column: str,
         normalize: Callable[[str], str] = str.strip,

@@ -49,8 +49,8 @@ from workshop.store.sheets.layout.structure import (
     score_validation_request,
 )
 
-#: A row to append, with the key (workshop or group id) that finds it again.
-KeyedRow = tuple[str, list[str]]
+#: A row to append, with the key (workshop, group or item id) that finds it again.
+NewRow = tuple[str, list[str]]
 
 
 @dataclass
@@ -186,7 +186,7 @@ def new_workshop(
     workshop: Workshop,
     groups: Sequence[Group],
     rubric: Rubric | None,
-) -> tuple[StructurePlan, list[KeyedRow], list[KeyedRow]]:
+) -> tuple[StructurePlan, list[NewRow], list[NewRow]]:
     """The worksheets of a new workshop, and its Settings and Groups rows to append."""
     plan = StructurePlan(state)
     headers = plan.fixed_sheets(tables)
@@ -204,7 +204,7 @@ def new_workshop(
 
 def new_group(
     state: BookState, tables: ParsedBook, workshop: Workshop, group: Group, rubric: Rubric | None
-) -> tuple[StructurePlan, KeyedRow]:
+) -> tuple[StructurePlan, NewRow]:
     """A new group's worksheet (and the fixed ones, if missing), and its Groups row."""
     plan = StructurePlan(state)
     headers = plan.fixed_sheets(tables)
