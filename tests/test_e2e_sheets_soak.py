@@ -46,7 +46,7 @@ from tests.support.sheets_e2e import (
     sheets_env,
     wait_until,
 )
-from workshop.store.sheets_layout import quote_title
+from workshop.store.sheets.layout.a1 import quote_title
 
 pytestmark = pytest.mark.browser
 

@@ -17,7 +17,7 @@ from tests.support.sheets_backend import sheets_fixture
 from workshop.models import AnswerChange
 from workshop.store.base import StoreUnavailable
 from workshop.store.sheets import clear_shared_books
-from workshop.store.sheets_copy import KeptCopy
+from workshop.store.sheets.kept import KeptCopy
 from workshop.workshops import GroupDraft, create_workshop
 
 

@@ -10,12 +10,45 @@ from hypothesis import strategies as st
 from tests.rubric_factory import item_ids, make_rubric
 from workshop.models import Answer, ClockState, Group, Workshop
 from workshop.scoring import score_answers
-from workshop.store import sheets_layout as layout
+from workshop.store.sheets.layout.a1 import a1_range, column_letter, quote_title, row_updates
+from workshop.store.sheets.layout.actions_table import parse_actions
+from workshop.store.sheets.layout.answer_sheet import (
+    AnswerSheet,
+    answer_sheet_values,
+    missing_worksheet,
+    parse_answer_sheet,
+    score_choices,
+    sheet_rows,
+)
+from workshop.store.sheets.layout.cells import cell, format_float, next_free_row
+from workshop.store.sheets.layout.columns import (
+    ACTIONS_HEADER,
+    ANSWERS_HEADER,
+    GROUPS_HEADER,
+    MAX_TITLE,
+    SETTINGS_HEADER,
+)
+from workshop.store.sheets.layout.groups_table import (
+    group_values,
+    group_worksheet_title,
+    parse_groups,
+)
+from workshop.store.sheets.layout.settings_table import (
+    clock_values,
+    parse_settings,
+    workshop_values,
+)
+from workshop.store.sheets.layout.structure import (
+    SheetInfo,
+    find_title,
+    score_validation_request,
+    sheets_from_metadata,
+)
 
 RUBRIC = make_rubric(na_allowed={"data-2"}, rubric_id="ml-test-score")
 ITEMS = item_ids()
 GROUP = Group("g1", "w1", "Team A", "Search", "production", "Ann", "CODE1", "tok-g1", 0)
-HEADER = list(layout.ANSWERS_HEADER)
+HEADER = list(ANSWERS_HEADER)
 
 
 def sheet_values(scores: dict[str, str] | None = None) -> list[list[str]]:
@@ -27,11 +60,11 @@ def sheet_values(scores: dict[str, str] | None = None) -> list[list[str]]:
     return rows
 
 
-def parse(values: list[list[str]], lang: str = "en") -> layout.AnswerSheet:
-    return layout.parse_answer_sheet(values, title="Team A", group=GROUP, rubric=RUBRIC, lang=lang)
+def parse(values: list[list[str]], lang: str = "en") -> AnswerSheet:
+    return parse_answer_sheet(values, title="Team A", group=GROUP, rubric=RUBRIC, lang=lang)
 
 
-def problem_texts(sheet: layout.AnswerSheet) -> list[str]:
+def problem_texts(sheet: AnswerSheet) -> list[str]:
     return [f"{p.where}: {p.what}" for p in sheet.problems]
 
 
@@ -170,11 +203,11 @@ def test_renamed_note_column_is_reported_but_scores_still_count() -> None:
 def test_empty_worksheet_reports_missing_header() -> None:
     sheet = parse([])
     assert sheet.answers == {}
-    assert {p.value for p in sheet.problems} == set(layout.ANSWERS_HEADER)
+    assert {p.value for p in sheet.problems} == set(ANSWERS_HEADER)
 
 
 def test_missing_worksheet_problem_names_sheet_and_group() -> None:
-    sheet = layout.missing_worksheet("Team A", GROUP)
+    sheet = missing_worksheet("Team A", GROUP)
     assert not sheet.present and sheet.answers == {}
     (problem,) = sheet.problems
     assert problem.where == "worksheet 'Team A'"
@@ -196,15 +229,15 @@ def test_problems_are_worded_in_japanese_for_a_japanese_workshop() -> None:
 def test_sheet_rows_keep_cells_as_typed_for_the_cli() -> None:
     values = sheet_values({"data-1": " 0.5 "})
     values.append(["data-1", "", "", "1"])
-    header, rows = layout.sheet_rows(values)
+    header, rows = sheet_rows(values)
     assert header.has("item_id", "score")
     assert rows[0].row == 2 and rows[0].score == " 0.5 "
     assert rows[-1].row == 30 and rows[-1].item_id == "data-1"
 
 
 def test_new_answer_sheet_has_header_and_one_row_per_item_in_the_language() -> None:
-    rows = layout.answer_sheet_values(RUBRIC, "ja")
-    assert rows[0] == list(layout.ANSWERS_HEADER)
+    rows = answer_sheet_values(RUBRIC, "ja")
+    assert rows[0] == list(ANSWERS_HEADER)
     assert [r[0] for r in rows[1:]] == ITEMS
     assert rows[1][1:3] == ["data（ja）", "data-1（ja）"]
     assert all(r[3:] == ["", "", "", ""] for r in rows[1:])
@@ -229,14 +262,14 @@ CLOCK = ClockState(3, "paused", 1_790_000_123.25, 412.5, 360.0, 1_790_000_535.75
 
 
 def settings_values(*rows: dict[str, str]) -> list[list[str]]:
-    return [list(layout.SETTINGS_HEADER)] + [
-        [row.get(name, "") for name in layout.SETTINGS_HEADER] for row in rows
+    return [list(SETTINGS_HEADER)] + [
+        [row.get(name, "") for name in SETTINGS_HEADER] for row in rows
     ]
 
 
 def test_settings_row_round_trips_workshop_and_clock() -> None:
-    row = {**layout.workshop_values(WORKSHOP), **layout.clock_values(CLOCK)}
-    table = layout.parse_settings(settings_values(row))
+    row = {**workshop_values(WORKSHOP), **clock_values(CLOCK)}
+    table = parse_settings(settings_values(row))
     assert table.problems == ()
     parsed = table.rows["w1"]
     assert parsed.workshop == WORKSHOP and parsed.clock == CLOCK and parsed.row == 2
@@ -245,21 +278,21 @@ def test_settings_row_round_trips_workshop_and_clock() -> None:
 
 
 def test_idle_clock_and_blank_cells_read_as_defaults() -> None:
-    row = {**layout.workshop_values(WORKSHOP), **layout.clock_values(ClockState())}
-    assert layout.parse_settings(settings_values(row)).rows["w1"].clock == ClockState()
-    bare = layout.parse_settings(settings_values({"workshop_id": "w2"})).rows["w2"]
+    row = {**workshop_values(WORKSHOP), **clock_values(ClockState())}
+    assert parse_settings(settings_values(row)).rows["w1"].clock == ClockState()
+    bare = parse_settings(settings_values({"workshop_id": "w2"})).rows["w2"]
     assert bare.clock == ClockState() and bare.workshop.language == "en"
 
 
 def test_broken_settings_rows_are_reported_and_skipped_or_defaulted() -> None:
-    good = {**layout.workshop_values(WORKSHOP), **layout.clock_values(CLOCK)}
+    good = {**workshop_values(WORKSHOP), **clock_values(CLOCK)}
     values = settings_values(
         good,
         {"title": "no id here"},
         {**good, "title": "a copy"},
         {"workshop_id": "w3", "clock_segment": "two", "archived": "maybe", "language": "fr"},
     )
-    table = layout.parse_settings(values)
+    table = parse_settings(values)
     assert list(table.rows) == ["w1", "w3"]
     assert table.rows["w1"].workshop.title == "Autumn 秋"
     assert [f"{p.where}: {p.what}" for p in table.problems] == [
@@ -276,7 +309,7 @@ def test_broken_settings_rows_are_reported_and_skipped_or_defaulted() -> None:
 
 def test_settings_without_workshop_id_column_reads_nothing_and_says_why() -> None:
     values = [["id", "title"], ["w1", "x"]]
-    table = layout.parse_settings(values)
+    table = parse_settings(values)
     assert table.rows == {}
     assert any("column 'workshop_id' not found" in p.what for p in table.problems)
 
@@ -287,14 +320,14 @@ def test_groups_parse_sorted_by_position_with_broken_rows_reported() -> None:
         Group("g1", "w1", "Team A", "Search", "production", "Ann", "C1", "t1", 0),
         Group("g9", "w9", "Team A", "Other", "validation", "", "C9", "t9", 0),
     ]
-    values = [list(layout.GROUPS_HEADER)]
+    values = [list(GROUPS_HEADER)]
     for group in groups:
-        cells = layout.group_values(group, group.name)
-        values.append([cells[name] for name in layout.GROUPS_HEADER])
+        cells = group_values(group, group.name)
+        values.append([cells[name] for name in GROUPS_HEADER])
     values.append(["w1", "", "No id"])
     values.append(["w1", "g3", "Team C", "x", "prod", "", "", "", "later", ""])
     values.append(["w1", "g1", "Dup"])
-    table = layout.parse_groups(values)
+    table = parse_groups(values)
     ordered = table.of_workshop("w1")
     assert [r.group for r in ordered[:2]] == [groups[1], groups[0]]
     g3 = table.find("w1", "g3")
@@ -308,12 +341,12 @@ def test_groups_parse_sorted_by_position_with_broken_rows_reported() -> None:
 
 
 def test_actions_parse_verbatim_and_report_broken_rows() -> None:
-    values = [list(layout.ACTIONS_HEADER)]
+    values = [list(ACTIONS_HEADER)]
     values.append(["a1", "w1", "g1", "data-1", '=HYPERLINK("x")', " Kim ", "2", "", "", ""])
     values.append([])  # a cleared (deleted) action
     values.append(["", "w1", "", "", "what?"])
     values.append(["a3", "w1", "", "", "x", "", "high"])
-    table = layout.parse_actions(values)
+    table = parse_actions(values)
     first = table.find("a1")
     assert first is not None and first.action.what == '=HYPERLINK("x")'
     assert first.action.owner == " Kim " and first.action.priority == 2
@@ -327,22 +360,22 @@ def test_actions_parse_verbatim_and_report_broken_rows() -> None:
 
 
 def test_group_worksheet_title_uses_date_when_the_name_is_taken() -> None:
-    assert layout.group_worksheet_title("Team A", "2026-11-23", ["Sheet1"]) == "Team A"
+    assert group_worksheet_title("Team A", "2026-11-23", ["Sheet1"]) == "Team A"
     taken = ["team a"]  # titles are unique case-insensitively
-    assert layout.group_worksheet_title("Team A", "2026-11-23", taken) == "Team A (2026-11-23)"
+    assert group_worksheet_title("Team A", "2026-11-23", taken) == "Team A (2026-11-23)"
     taken.append("Team A (2026-11-23)")
-    assert layout.group_worksheet_title("Team A", "2026-11-23", taken) == "Team A (2026-11-23) 2"
-    assert layout.group_worksheet_title("Settings", "2026-11-23", []) == "Settings (2026-11-23)"
-    long = layout.group_worksheet_title("x" * 150, "2026-11-23", ["x" * 100])
-    assert len(long) <= layout.MAX_TITLE and long.endswith("(2026-11-23)")
+    assert group_worksheet_title("Team A", "2026-11-23", taken) == "Team A (2026-11-23) 2"
+    assert group_worksheet_title("Settings", "2026-11-23", []) == "Settings (2026-11-23)"
+    long = group_worksheet_title("x" * 150, "2026-11-23", ["x" * 100])
+    assert len(long) <= MAX_TITLE and long.endswith("(2026-11-23)")
 
 
 def test_a1_helpers_quote_titles_and_merge_contiguous_cells() -> None:
-    assert layout.column_letter(0) == "A" and layout.column_letter(25) == "Z"
-    assert layout.column_letter(26) == "AA" and layout.column_letter(702) == "AAA"
-    assert layout.quote_title("Bob's team") == "'Bob''s team'"
-    assert layout.a1_range("Team A", 5, 3, 6) == "'Team A'!D5:G5"
-    updates = layout.row_updates("T", 4, {3: "1", 4: "n", 6: "by", 5: "at", 9: "x"})
+    assert column_letter(0) == "A" and column_letter(25) == "Z"
+    assert column_letter(26) == "AA" and column_letter(702) == "AAA"
+    assert quote_title("Bob's team") == "'Bob''s team'"
+    assert a1_range("Team A", 5, 3, 6) == "'Team A'!D5:G5"
+    updates = row_updates("T", 4, {3: "1", 4: "n", 6: "by", 5: "at", 9: "x"})
     assert updates == [
         {"range": "'T'!D4:G4", "values": [["1", "n", "at", "by"]]},
         {"range": "'T'!J4", "values": [["x"]]},
@@ -350,7 +383,7 @@ def test_a1_helpers_quote_titles_and_merge_contiguous_cells() -> None:
 
 
 def test_score_validation_is_a_non_strict_dropdown_of_levels_and_na() -> None:
-    request = layout.score_validation_request(7, 3, 49, layout.score_choices(RUBRIC))
+    request = score_validation_request(7, 3, 49, score_choices(RUBRIC))
     body = request["setDataValidation"]
     assert body["range"] == {
         "sheetId": 7,
@@ -378,23 +411,23 @@ def test_metadata_lists_sheets_by_title() -> None:
             },
         ]
     }
-    sheets = layout.sheets_from_metadata(metadata)
-    assert sheets["Team A"] == layout.SheetInfo("Team A", 42, 49, 7)
-    assert layout.find_title(sheets, "team a") == "Team A"
-    assert layout.find_title(sheets, "Team B") is None
+    sheets = sheets_from_metadata(metadata)
+    assert sheets["Team A"] == SheetInfo("Team A", 42, 49, 7)
+    assert find_title(sheets, "team a") == "Team A"
+    assert find_title(sheets, "Team B") is None
 
 
 def test_cells_from_the_api_are_text() -> None:
-    assert layout.cell([1.0, True, None], 0) == "1"
-    assert layout.cell([1.0, True, None], 1) == "TRUE"
-    assert layout.cell([1.0, True, None], 2) == ""
-    assert layout.cell([], 5) == ""
-    assert layout.next_free_row([["h"], ["a"], [], [""], ["b"], []]) == 6
-    assert layout.next_free_row([]) == 2
+    assert cell([1.0, True, None], 0) == "1"
+    assert cell([1.0, True, None], 1) == "TRUE"
+    assert cell([1.0, True, None], 2) == ""
+    assert cell([], 5) == ""
+    assert next_free_row([["h"], ["a"], [], [""], ["b"], []]) == 6
+    assert next_free_row([]) == 2
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_clock_numbers_read_back_exactly(value: float) -> None:
-    text = layout.format_float(value)
+    text = format_float(value)
     back = float(text)
     assert back == value or (math.isclose(back, value) and value == 0.0)

@@ -17,6 +17,7 @@ import pytest
 from tests.rubric_factory import make_rubric
 from tests.support.sheets_backend import SheetsFixture, sheets_fixture
 from workshop.models import AnswerChange, ClockState, FieldPatch, Group, Workshop
+from workshop.store.base import PatchSet
 from workshop.store.sheets import SheetsStore
 
 RUBRIC = make_rubric(na_allowed={"data-2"}, rubric_id="ml-test-score")
@@ -182,3 +183,57 @@ def test_the_clock_goes_into_its_workshops_row_after_settings_were_sorted(
     by_id = {row[0]: row for row in values[1:]}
     assert by_id["w1"][header.index("clock_segment")] == "2"
     assert by_id["w2"][header.index("clock_segment")] == "0"
+
+
+def two_groups_patched(store: SheetsStore, team_a: Group, team_b: Group) -> list[list[str]]:
+    """One commit for both groups: a note of Team A's data-1, Team B's first answer."""
+    results = store.apply_many(
+        [
+            PatchSet("w1", team_a.id, [FieldPatch("data-1", "note", "n1", "note of data-1",
+                                                  AT, "tutor")]),
+            PatchSet("w1", team_b.id, [FieldPatch("data-1", "value", "1", "", AT, "tutor")]),
+        ]
+    )  # fmt: skip
+    return [[o.result for o in r] if isinstance(r, list) else [str(r)] for r in results]
+
+
+def expected_after_both() -> dict[str, list[str]]:
+    expected = expected_after({})
+    expected["data-1"] = [expected["data-1"][0], "n1", "tutor"]
+    return expected
+
+
+def test_a_repair_survives_a_commit_google_refuses(fx: SheetsFixture, clock: Clock) -> None:
+    store = open_store(fx, clock)
+    team_a, team_b = setup(store)
+    answer_everything(store, team_a)
+    fx.fake.before_next("write", lambda: SORTS["reversed"](fx))  # the write lands misplaced
+    store.apply_patches("w1", team_a.id, [FieldPatch("data-2", "value", "N/A", "0.5", AT, "tutor")])
+    # The next commit finds the misplaced write and carries its repair, but Google refuses
+    # the request once: the store sends each part on its own, the repair too.
+    clock.advance(5)
+    fx.fake.inject(400, kind="write")
+    assert two_groups_patched(store, team_a, team_b) == [["written"], ["written"]]
+    expected = expected_after_both()
+    expected["data-2"] = ["N/A", "note of data-2", "tutor"]
+    assert rows_by_item(fx) == expected
+    assert store.book.repaired == 1
+
+
+def test_writes_sent_one_by_one_are_checked_like_any_other(fx: SheetsFixture, clock: Clock) -> None:
+    store = open_store(fx, clock)
+    team_a, team_b = setup(store)
+    answer_everything(store, team_a)
+    clock.advance(5)
+    # Google refuses the commit's request once; a person sorts Team A just before the
+    # store sends Team A's part on its own, so that part lands in another item's row.
+    fx.fake.inject(400, kind="write")
+    fx.fake.before_next(
+        "write", lambda: fx.fake.before_next("write", lambda: SORTS["reversed"](fx))
+    )
+    assert two_groups_patched(store, team_a, team_b) == [["written"], ["written"]]
+    clock.advance(5)
+    store.refresh_now()  # the next read notices and repairs
+    assert store.book.repaired == 1
+    assert rows_by_item(fx) == expected_after_both()
+    assert rows_by_item(fx, "Team B")["data-1"] == ["1", "", "tutor"]

@@ -32,9 +32,10 @@ from workshop.sheets_client import (
     spreadsheet_key,
     with_retries,
 )
-from workshop.store import sheets_layout as layout
 from workshop.store.base import NotFound, StoreConfigError, StoreUnavailable
 from workshop.store.sheets import SheetsStore
+from workshop.store.sheets.layout.cells import cell
+from workshop.store.sheets.layout.columns import ANSWERS_HEADER
 
 RUBRIC = make_rubric(na_allowed={"data-2"}, rubric_id="ml-test-score")
 AT = "2026-11-23T10:15:00+00:00"
@@ -186,7 +187,7 @@ def test_worksheet_titles_are_re_read_only_when_a_group_worksheet_is_missing(
     clock.advance(5)
     assert len(store.snapshot("w1").problems) == 1
     fx.fake.add_sheet(fx.key, "Team B")  # a person re-creates it: no range fails now
-    fx.fake.set_values(fx.key, "Team B", [list(layout.ANSWERS_HEADER), ["data-1", "", "", "1"]])
+    fx.fake.set_values(fx.key, "Team B", [list(ANSWERS_HEADER), ["data-1", "", "", "1"]])
     fx.fake.reset_log()
     clock.advance(5)
     assert len(store.snapshot("w1").problems) == 1  # titles were read 5 s ago: not yet
@@ -331,7 +332,7 @@ def test_a_save_reads_fresh_then_writes_only_that_groups_changed_cells(
         (r, c)
         for r, row in enumerate(after["Team A"])
         for c in range(max(len(row), len(before["Team A"][r])))
-        if layout.cell(row, c) != layout.cell(before["Team A"][r], c)
+        if cell(row, c) != cell(before["Team A"][r], c)
     }
     # rows 3 (data-2) and 9 (model-1), columns D..G; model-1's note stays empty
     assert changed == {(2, 3), (2, 4), (2, 5), (2, 6), (8, 3), (8, 5), (8, 6)}
@@ -419,7 +420,7 @@ def test_workshops_in_one_sheet_get_their_own_dated_worksheets(
         second[1].id: "Team B (2027-05-10)",
     }
     save(store, second[0], ("data-1", "1", "round two"))
-    assert layout.cell(sheet_values(fx)["Team A (2027-05-10)"][1], 4) == "round two"
+    assert cell(sheet_values(fx)["Team A (2027-05-10)"][1], 4) == "round two"
     assert store.snapshot("w1").group_answers(first[0].id) == {}
 
 
@@ -441,7 +442,7 @@ def test_renaming_a_group_renames_its_worksheet_and_keeps_answers(
 def test_save_for_an_item_without_a_row_appends_one(fx: SheetsFixture, clock: Clock) -> None:
     store = open_store(fx, clock, rubric_loader=lambda _id: None)  # an unknown rubric
     groups = setup(store)
-    assert sheet_values(fx)["Team A"] == [list(layout.ANSWERS_HEADER)]
+    assert sheet_values(fx)["Team A"] == [list(ANSWERS_HEADER)]
     save(store, groups[0], ("custom-1", "1", "a"), ("custom-2", "0", "b"))
     save(store, groups[0], ("custom-1", "0.5", "again"))
     rows = sheet_values(fx)["Team A"]
@@ -464,7 +465,7 @@ def test_quota_errors_are_retried_with_backoff_then_succeed(
     save(store, groups[0], ("data-1", "1", "after the burst"))
     assert len(fx.sleeps) == 3
     assert fx.sleeps[0] <= fx.sleeps[1] * 2 and max(fx.sleeps) <= 8.0
-    assert layout.cell(sheet_values(fx)["Team A"][1], 4) == "after the burst"
+    assert cell(sheet_values(fx)["Team A"][1], 4) == "after the burst"
 
 
 def test_server_errors_on_a_read_are_retried(fx: SheetsFixture, clock: Clock) -> None:

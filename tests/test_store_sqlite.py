@@ -18,7 +18,8 @@ import pytest
 from tests.rubric_factory import item_ids
 from workshop.models import AnswerChange, ClockState, Group, Workshop
 from workshop.store.base import StoreConfigError, StoreError, StoreUnavailable
-from workshop.store.sqlite import MIGRATIONS, SqliteStore
+from workshop.store.sqlite import SqliteStore
+from workshop.store.sqlite.schema import MIGRATIONS
 
 AT = "2026-11-23T10:15:00+00:00"
 ITEMS = item_ids()

@@ -4,7 +4,7 @@ Several app processes (``streamlit run`` twice behind a proxy, or the app and
 the command line) spend one service account's Google quota and share one
 outbox. Two things must then be decided for all of them at once, not per
 process: how many requests may go out (:class:`SharedQuotaPacer`, the token
-bucket of :class:`~workshop.store.sheets_pacing.QuotaPacer` kept in the file)
+bucket of :class:`~workshop.store.sheets.pacing.QuotaPacer` kept in the file)
 and when the next commit of waiting changes may be sent (:class:`SendSlots`,
 so that two processes do not each send one every few seconds). Both use the
 wall clock, which every process on the machine shares.
@@ -48,7 +48,7 @@ class Coordination:
 class SharedQuotaPacer:
     """A token bucket per service account, shared by every process that opens the file.
 
-    Same rule as :class:`~workshop.store.sheets_pacing.QuotaPacer`: at most
+    Same rule as :class:`~workshop.store.sheets.pacing.QuotaPacer`: at most
     ``burst + rate * T`` requests in any ``T`` seconds. The ``now`` the store
     passes (its own monotonic clock) is ignored: processes share the wall clock.
     """

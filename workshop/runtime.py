@@ -18,7 +18,7 @@ from workshop.outbox import Outbox
 from workshop.store.base import Store
 from workshop.sync import SyncEngine
 
-#: The last read of the Google Sheet, in the data folder (workshop.store.sheets_copy).
+#: The last read of the Google Sheet, in the data folder (workshop.store.sheets.kept).
 KEPT_COPY_NAME = "sheets-last-read.json"
 
 
@@ -48,8 +48,9 @@ def open_runtime(settings: Settings, *, start: bool = True) -> Runtime:
     coordination = Coordination(settings.outbox_path.with_name("coordination.sqlite3"))
     if settings.uses_sheets:
         from workshop.sheets_client import client_email
-        from workshop.store import sheets_pacing
-        from workshop.store.sheets import QUOTA_BURST, QUOTA_PER_MINUTE, QUOTA_SHARE, SheetsStore
+        from workshop.store.sheets import SheetsStore
+        from workshop.store.sheets import pacing as sheets_pacing
+        from workshop.store.sheets.pacing import QUOTA_BURST, QUOTA_PER_MINUTE, QUOTA_SHARE
 
         account = client_email(dict(settings.service_account_info or {}))
         per_minute = QUOTA_PER_MINUTE * QUOTA_SHARE

@@ -23,7 +23,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -52,9 +52,7 @@ GOOGLE_PREFIXES: tuple[str, ...] = (
 REQUIRED_FIELDS: tuple[str, ...] = ("client_email", "private_key", "token_uri")
 DEFAULT_TIMEOUT: tuple[float, float] = (10.0, 30.0)  # connect, read (seconds)
 
-_URL_KEY = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
-_PARAM_KEY = re.compile(r"[?&#]key=([A-Za-z0-9_-]+)")
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]{10,}$")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]{10,}")
 
 T = TypeVar("T")
 
@@ -71,14 +69,13 @@ API_ERRORS: tuple[type[BaseException], ...] = (
 
 
 def spreadsheet_key(url_or_key: str) -> str:
-    """The spreadsheet key from a docs.google.com URL, or the key itself."""
+    """The spreadsheet key from a docs.google.com URL (gspread reads it), or the key itself."""
     text = (url_or_key or "").strip()
-    for pattern in (_URL_KEY, _PARAM_KEY):
-        match = pattern.search(text)
-        if match:
-            return match.group(1)
-    if _BARE_KEY.match(text):
-        return text
+    try:
+        return gspread.utils.extract_id_from_url(text)
+    except gspread.exceptions.NoValidUrlKeyFound:
+        if _BARE_KEY.fullmatch(text):
+            return text
     raise StoreConfigError(
         f"{text!r} is not a Google Sheets address or key.",
         hint="Copy the sheet's address from the browser, e.g. "
@@ -155,8 +152,11 @@ def make_credentials(info: Mapping[str, Any]) -> service_account.Credentials:
             "GOOGLE_APPLICATION_CREDENTIALS at the key file.",
         )
     try:
-        return service_account.Credentials.from_service_account_info(
-            dict(info), scopes=list(SCOPES)
+        # google-auth declares no types for this constructor; the annotation says what it returns.
+        credentials: service_account.Credentials = (
+            service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+                dict(info), scopes=list(SCOPES)
+            )
         )
     except (ValueError, TypeError, auth_exceptions.GoogleAuthError):
         # The original message may quote parts of the key: do not chain or repeat it.
@@ -165,6 +165,7 @@ def make_credentials(info: Mapping[str, Any]) -> service_account.Credentials:
             hint="Download a new JSON key for the service account and replace the "
             "[gcp_service_account] table (or the file GOOGLE_APPLICATION_CREDENTIALS names).",
         ) from None
+    return credentials
 
 
 def make_client(
@@ -177,7 +178,10 @@ def make_client(
     token_session = requests.Session()
     if endpoint:
         _redirected(token_session, endpoint)
-    session = AuthorizedSession(credentials, auth_request=AuthRequest(token_session))
+    # AuthorizedSession (a requests.Session) has no annotations in google-auth.
+    session = AuthorizedSession(  # type: ignore[no-untyped-call]
+        credentials, auth_request=AuthRequest(token_session)
+    )
     if endpoint:
         _redirected(session, endpoint)
     client = gspread.Client(auth=credentials, session=session)
@@ -334,7 +338,7 @@ def backoff_delay(attempt: int, *, base: float, cap: float, rand: Callable[[], f
     Half the delay is fixed and half random, so concurrent clients spread out
     but none retries immediately.
     """
-    ceiling = min(cap, base * (2 ** (attempt - 1)))
+    ceiling = min(cap, base * 2.0 ** (attempt - 1))
     return ceiling / 2 + rand() * ceiling / 2
 
 
@@ -389,14 +393,6 @@ class RetryPolicy:
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
 
     def run(self, fn: Callable[[], T], on_retry: Callable[..., None] | None = None) -> T:
-        return with_retries(
-            fn,
-            attempts=self.attempts,
-            base=self.base,
-            cap=self.cap,
-            sleep=self.sleep,
-            rand=self.rand,
-            on_retry=on_retry,
-            budget=self.budget,
-            clock=self.clock,
-        )
+        """``fn`` under these settings: each field is the :func:`with_retries` option so named."""
+        options = {item.name: getattr(self, item.name) for item in fields(self)}
+        return with_retries(fn, on_retry=on_retry, **options)

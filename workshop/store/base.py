@@ -31,6 +31,9 @@ from workshop.models import (
 
 #: When the text a field holds now was set, if anyone knows (ISO UTC); see workshop.patches.
 KnownAt = Callable[[FieldPatch, str], str | None]
+#: One group's changed answers, or changed fields, as a save hands them to a store.
+Changes = Sequence[AnswerChange]
+Patches = Sequence[FieldPatch]
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class PatchSet:
 
     workshop_id: str
     group_id: str
-    patches: Sequence[FieldPatch]
+    patches: Patches
     known_at: KnownAt | None = None
 
 
@@ -119,13 +122,7 @@ class Store(ABC):
 
     @abstractmethod
     def save_answers(
-        self,
-        workshop_id: str,
-        group_id: str,
-        changes: Sequence[AnswerChange],
-        *,
-        updated_by: str,
-        updated_at: str,
+        self, workshop_id: str, group_id: str, changes: Changes, *, updated_by: str, updated_at: str
     ) -> None:
         """Write one group's changed answers in one batch.
 
@@ -135,12 +132,7 @@ class Store(ABC):
 
     @abstractmethod
     def apply_patches(
-        self,
-        workshop_id: str,
-        group_id: str,
-        patches: Sequence[FieldPatch],
-        *,
-        known_at: KnownAt | None = None,
+        self, workshop_id: str, group_id: str, patches: Patches, *, known_at: KnownAt | None = None
     ) -> list[PatchOutcome]:
         """Write the fields people changed, each decided against the record as it is now.
 

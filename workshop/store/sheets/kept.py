@@ -1,6 +1,6 @@
 """The last read of the spreadsheet, kept on disk for an app process that starts during an outage.
 
-The shared copy of the spreadsheet (:class:`~workshop.store.sheets_book.BookState`)
+The shared copy of the spreadsheet (:class:`~workshop.store.sheets.book.BookState`)
 lives in memory. A process that started while Google could not be reached (an
 outage, the quota, a network problem) therefore had nothing to show: every page
 stopped at the error, the tutor page could not show the changes waiting for the
@@ -22,8 +22,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from workshop.store import sheets_layout as layout
-from workshop.store.sheets_book import BookState
+from workshop.store.sheets.book import BookState
+from workshop.store.sheets.layout.structure import SheetInfo
 
 LOG = logging.getLogger(__name__)
 FORMAT = 1
@@ -64,7 +64,7 @@ class KeptCopy:
             if data.get("format") != FORMAT or data.get("key") != self.key:
                 return None
             sheets = {
-                str(title): layout.SheetInfo(str(title), int(sheet_id), int(rows), int(cols))
+                str(title): SheetInfo(str(title), int(sheet_id), int(rows), int(cols))
                 for title, sheet_id, rows, cols in data["sheets"]
             }
             values = {

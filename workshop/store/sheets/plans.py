@@ -3,13 +3,13 @@
 People sort, insert and delete rows in the shared sheet, so a row number from
 a copy read a few seconds ago may belong to another item by now. Every write
 of the Sheets store is therefore a *planner*: a pure function from a fresh
-read (:class:`~workshop.store.sheets_book.BookState`, parsed) to the cells to
+read (:class:`~workshop.store.sheets.book.BookState`, parsed) to the cells to
 write, finding each row by its key (item id, workshop id, group id, action id)
 in that read. The store runs the planners of every queued change against one
-read and sends all their cells in one request (see ``SheetsStore._commit``).
+read and sends all their cells in one request (see :mod:`.commit`).
 
 The instant between that read and the write is covered too: answers' writes
-are remembered (:class:`~workshop.store.sheets_book.WriteRecord`) and the next
+are remembered (:class:`~workshop.store.sheets.book.WriteRecord`) and the next
 read checks them with :func:`misplaced`; a write that landed in a row another
 item had just moved into is put right by :func:`repair_writes`.
 """
@@ -20,12 +20,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from workshop.models import Answer, FieldPatch, PatchOutcome
-from workshop.patches import WRITTEN, decide, field_text
+from workshop.models import FieldPatch
 from workshop.scoring import normalize_item_id
-from workshop.store import sheets_layout as layout
 from workshop.store.base import KnownAt
-from workshop.store.sheets_book import Rows, WriteRecord
+from workshop.store.decisions import STAMP, answer_fields, decide_patches
+from workshop.store.sheets.book import BookState, Rows, WriteRecord
+from workshop.store.sheets.layout.answer_sheet import AnswerSheet, answer_values
+from workshop.store.sheets.layout.cells import cell
+from workshop.store.sheets.layout.columns import ANSWERS_HEADER, read_header
 
 #: Which worksheet column holds each answer field.
 FIELD_COLUMNS = {"value": "score", "note": "note"}
@@ -49,24 +51,16 @@ class CommitWrites:
         for title, rows in other.cells.items():
             for row, cells in rows.items():
                 self.put(title, row, cells)
-        for title, rows in other.appends.items():
-            self.appends.setdefault(title, []).extend(rows)
+        for title, appended in other.appends.items():
+            self.appends.setdefault(title, []).extend(appended)
 
 
-Planner = Callable[[Any], CommitWrites]
-
-
-def _current_fields(answer: Answer | None) -> dict[str, str]:
-    return {
-        "value": field_text(answer, "value"),
-        "note": field_text(answer, "note"),
-        "updated_at": answer.updated_at if answer else "",
-        "updated_by": answer.updated_by if answer else "",
-    }
+#: A write planned against the commit's fresh read (see the module docstring).
+Planner = Callable[[BookState], CommitWrites]
 
 
 def answer_writes(
-    sheet: layout.AnswerSheet,
+    sheet: AnswerSheet,
     values: Rows,
     patches: Sequence[FieldPatch],
     known_at: KnownAt | None,
@@ -78,41 +72,21 @@ def answer_writes(
     person deleted: such an item gets a new row at the end of the worksheet.
     The result is the list of :class:`PatchOutcome`, one per patch.
     """
-    rows = {item_id: _current_fields(sheet.answers.get(item_id)) for item_id in _items(patches)}
-    written: dict[str, set[str]] = {}
-    outcomes: list[PatchOutcome] = []
-    for patch in patches:
-        row = rows[patch.item_id]
-        current = row[patch.field]
-        if normalize_item_id(patch.item_id) not in sheet.rows and patch.item_id not in written:
-            # The item's row is gone (deleted by hand): no competing value to weigh, the
-            # change is written into a new row rather than refused.
-            current = patch.base
-        other_at = None
-        if current not in (patch.text, patch.base) and known_at is not None:
-            other_at = known_at(patch, current)
-        result = decide(patch, current, other_at)
-        if result == WRITTEN:
-            row[patch.field] = patch.text
-            written.setdefault(patch.item_id, set()).add(patch.field)
-            if patch.made_at >= row["updated_at"]:
-                row["updated_at"], row["updated_by"] = patch.made_at, patch.made_by
-                written[patch.item_id].add("stamp")
-        outcomes.append(
-            PatchOutcome(patch, result, row[patch.field], row["updated_by"], row["updated_at"])
-        )
-    plan = CommitWrites(result=outcomes)
-    for item_id, fields in written.items():
+    rows = {item_id: answer_fields(sheet.answers.get(item_id)) for item_id in _items(patches)}
+    rowless = {item_id for item_id in rows if normalize_item_id(item_id) not in sheet.rows}
+    decisions = decide_patches(rows, patches, known_at, rowless)
+    plan = CommitWrites(result=decisions.outcomes)
+    for item_id, fields in decisions.written.items():
         row = rows[item_id]
         named = {FIELD_COLUMNS[f]: row[f] for f in ("value", "note") if f in fields}
-        if "stamp" in fields:
+        if STAMP in fields:
             named.update(updated_at=row["updated_at"], updated_by=row["updated_by"])
         _place(plan, sheet, values, item_id, named, new_row)
     return plan
 
 
 def forced_writes(
-    sheet: layout.AnswerSheet,
+    sheet: AnswerSheet,
     values: Rows,
     changes: Sequence[tuple[str, str, str]],
     updated_at: str,
@@ -122,7 +96,7 @@ def forced_writes(
     """Whole answers (value, note, stamp) written as given: imports, the demo, scripts."""
     plan = CommitWrites()
     for item_id, value, note in changes:
-        named = layout.answer_values(value, note, updated_at, updated_by)
+        named = answer_values(value, note, updated_at, updated_by)
         _place(plan, sheet, values, item_id, named, new_row)
     return plan
 
@@ -133,7 +107,7 @@ def _items(patches: Sequence[FieldPatch]) -> list[str]:
 
 def _place(
     plan: CommitWrites,
-    sheet: layout.AnswerSheet,
+    sheet: AnswerSheet,
     values: Rows,
     item_id: str,
     named: dict[str, str],
@@ -178,12 +152,12 @@ class Repair:
 
 
 def _item_col(values: Rows) -> int | None:
-    return layout.read_header(values, layout.ANSWERS_HEADER).col("item_id")
+    return read_header(values, ANSWERS_HEADER).col("item_id")
 
 
 def _find_row(values: Rows, item_col: int, item_id: str) -> int | None:
     for index, row in enumerate(values[1:], start=2):
-        if normalize_item_id(layout.cell(row, item_col)) == item_id:
+        if normalize_item_id(cell(row, item_col)) == item_id:
             return index
     return None
 
@@ -191,7 +165,7 @@ def _find_row(values: Rows, item_col: int, item_id: str) -> int | None:
 def _holds(values: Rows, row: int | None, cells: Mapping[int, str]) -> bool:
     if row is None or row > len(values):
         return False
-    return all(layout.cell(values[row - 1], col) == text for col, text in cells.items())
+    return all(cell(values[row - 1], col) == text for col, text in cells.items())
 
 
 def misplaced(record: WriteRecord, values: Rows) -> Repair | None:
@@ -204,7 +178,7 @@ def misplaced(record: WriteRecord, values: Rows) -> Repair | None:
     item_col = _item_col(values)
     if item_col is None or record.row > len(values):
         return None
-    now_item = normalize_item_id(layout.cell(values[record.row - 1], item_col))
+    now_item = normalize_item_id(cell(values[record.row - 1], item_col))
     if now_item == record.item_id:
         return None
     if _holds(values, _find_row(values, item_col, record.item_id), record.cells):
@@ -216,7 +190,7 @@ def misplaced(record: WriteRecord, values: Rows) -> Repair | None:
     if now_item and before_col is not None:
         before_row = _find_row(record.before, before_col, now_item)
     victim_cells = {
-        col: (layout.cell(record.before[before_row - 1], col) if before_row else "")
+        col: (cell(record.before[before_row - 1], col) if before_row else "")
         for col in record.cells
     }
     return Repair(
@@ -233,7 +207,7 @@ def repair_writes(repair: Repair, values: Rows) -> CommitWrites:
     if repair.victim:
         victim_row = _find_row(values, item_col, repair.victim)
     else:  # an empty row received the cells: it is found where they landed
-        blank = repair.row <= len(values) and not layout.cell(values[repair.row - 1], item_col)
+        blank = repair.row <= len(values) and not cell(values[repair.row - 1], item_col)
         victim_row = repair.row if blank else None
     if victim_row is not None and _holds(values, victim_row, repair.cells):
         plan.put(repair.title, victim_row, repair.victim_cells)

@@ -4,19 +4,27 @@ One service account's quota is shared by every browser session of the app, so
 the sessions share one cached copy of the spreadsheet (:class:`BookState`),
 one request log (:class:`RequestStats`), one group-commit queue and the record
 of recent writes still to be verified (:class:`WriteRecord`). Everything here
-is plain data with locks; the network calls are in :mod:`workshop.store.sheets`.
+is plain data with locks; the requests are sent by :mod:`workshop.store.sheets.api`.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from workshop.content_model import Rubric
 from workshop.models import Snapshot
-from workshop.store import sheets_layout as layout
+from workshop.sheets_client import Spreadsheet
+from workshop.store.base import StoreUnavailable
+from workshop.store.sheets.layout.answer_sheet import AnswerSheet
+from workshop.store.sheets.layout.structure import SheetInfo
+
+if TYPE_CHECKING:
+    from workshop.store.sheets.commit import Ticket
+    from workshop.store.sheets.plans import Repair
 
 Rows = list[list[Any]]
 
@@ -25,7 +33,7 @@ Rows = list[list[Any]]
 class BookState:
     """One whole-spreadsheet read: worksheet list and every worksheet's values."""
 
-    sheets: Mapping[str, layout.SheetInfo]
+    sheets: Mapping[str, SheetInfo]
     values: Mapping[str, Rows]
     read_at: float  # the reading store's monotonic clock
 
@@ -68,7 +76,7 @@ class WriteRecord:
 
     A person may sort the worksheet in the instant between the commit's read and
     its write; the write then lands in the row another item moved into. The next
-    read finds that (see :func:`workshop.store.sheets_plans.misplaced`) and the
+    read finds that (see :func:`workshop.store.sheets.plans.misplaced`) and the
     store puts both rows right. ``before`` is the worksheet as the commit read it.
     """
 
@@ -92,30 +100,30 @@ class SharedBook:
         self.cache_key = cache_key
         self.lock = threading.RLock()
         self.fetch_lock = threading.RLock()
-        self.spreadsheet: Any = None
-        self.sheets: dict[str, layout.SheetInfo] | None = None
+        self.spreadsheet: Spreadsheet | None = None
+        self.sheets: dict[str, SheetInfo] | None = None
         self.sheets_at = float("-inf")
         self.state: BookState | None = None
         self.version = 0  # grows whenever the cached values change (pages poll it)
-        self.kept_version = -1  # the version last written to disk (sheets_copy.KeptCopy)
+        self.kept_version = -1  # the version last written to disk (kept.KeptCopy)
         self.last_demand = float("-inf")  # when a page last asked for the cached copy
         self.stats = RequestStats()
         # Snapshots built from ``state``, so 60 viewers do not each parse the same read.
         self.memo: dict[tuple[Any, ...], Snapshot] = {}
         self.memo_state: BookState | None = None
         # Parsed group worksheets with the cells they came from: (rows, rubric, sheet).
-        self.parsed: dict[tuple[Any, ...], tuple[Rows, Any, layout.AnswerSheet]] = {}
+        self.parsed: dict[tuple[Any, ...], tuple[Rows, Rubric | None, AnswerSheet]] = {}
         # Group commit: queued writes, and whether a thread is sending a batch now.
         self.commit = threading.Condition()
-        self.queue: list[Any] = []
+        self.queue: list[Ticket] = []
         self.sending = False
         # Writes to confirm on the next read, and repairs found by a read.
         self.unverified: list[WriteRecord] = []
-        self.repairs: list[Any] = []  # sheets_plans.Repair, found by a read
+        self.repairs: list[Repair] = []  # found by a read, sent with the next commit
         self.repaired = 0  # misplaced writes put right (tests and logs read it)
         # After a failed read, when to try the next one (reads fail fast until then).
         self.read_retry_at = float("-inf")
-        self.read_error: Any = None
+        self.read_error: StoreUnavailable | None = None
 
     def set_state(self, state: BookState | None) -> None:
         """Replace the cached copy; count a new version when the values changed."""
@@ -124,6 +132,20 @@ class SharedBook:
             self.state = state
             if state is not None and (old is None or old.values != state.values):
                 self.version += 1
+
+    def memoized(
+        self, state: BookState, key: tuple[Any, ...], build: Callable[[], Snapshot]
+    ) -> Snapshot:
+        """The snapshot ``build`` makes from ``state``, built once per read and ``key``."""
+        with self.lock:
+            if self.memo_state is state and key in self.memo:
+                return self.memo[key]
+        snapshot = build()
+        with self.lock:
+            if self.memo_state is not state:
+                self.memo, self.memo_state = {}, state
+            self.memo[key] = snapshot
+        return snapshot
 
     def expire(self) -> None:
         """Keep the copy but make it due for a read (a write whose outcome is unknown)."""

@@ -12,6 +12,14 @@ from __future__ import annotations
 import threading
 from typing import Protocol
 
+#: Google's limit for one service account: requests per minute per user.
+QUOTA_PER_MINUTE = 60.0
+#: The share of that quota this process may use in any minute; the rest is left for
+#: other processes on the same account (a CLI run, a second app instance).
+QUOTA_SHARE = 0.8
+#: Requests that may go out at once after a quiet spell (the bucket's size).
+QUOTA_BURST = 8
+
 
 class Pacer(Protocol):
     """What the Sheets store asks of a pacer (in-process or shared between processes)."""

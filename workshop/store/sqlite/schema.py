@@ -1,0 +1,116 @@
+"""The SQLite store's schema, as an ordered list of migrations.
+
+The schema is versioned with ``PRAGMA user_version`` and migrated on open
+(:meth:`workshop.store.sqlite.database.Database.migrate`), so a later release
+can add columns to an existing workshop file without losing its data. Append
+new functions, never edit or reorder applied ones.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _migration_1_initial(conn: sqlite3.Connection) -> None:
+    """The first schema: workshops, groups, answers, clock, actions."""
+    conn.execute(
+        """
+        CREATE TABLE workshops (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            date TEXT NOT NULL,
+            language TEXT NOT NULL,
+            rubric_id TEXT NOT NULL,
+            agenda_id TEXT NOT NULL,
+            passcode_hash TEXT NOT NULL DEFAULT '',
+            results_token TEXT NOT NULL,
+            created_at TEXT NOT NULL DEFAULT '',
+            archived INTEGER NOT NULL DEFAULT 0,
+            previous_id TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    conn.execute("CREATE INDEX workshops_token ON workshops (results_token)")
+    conn.execute(
+        """
+        CREATE TABLE "groups" (
+            id TEXT PRIMARY KEY,
+            workshop_id TEXT NOT NULL REFERENCES workshops (id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            system TEXT NOT NULL,
+            phase TEXT NOT NULL,
+            tutor TEXT NOT NULL DEFAULT '',
+            join_code TEXT NOT NULL,
+            results_token TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    conn.execute('CREATE INDEX groups_workshop ON "groups" (workshop_id, position)')
+    conn.execute('CREATE INDEX groups_token ON "groups" (results_token)')
+    conn.execute(
+        """
+        CREATE TABLE answers (
+            workshop_id TEXT NOT NULL REFERENCES workshops (id) ON DELETE CASCADE,
+            group_id TEXT NOT NULL REFERENCES "groups" (id) ON DELETE CASCADE,
+            item_id TEXT NOT NULL,
+            value TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL DEFAULT '',
+            updated_by TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (workshop_id, group_id, item_id)
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE clock (
+            workshop_id TEXT PRIMARY KEY REFERENCES workshops (id) ON DELETE CASCADE,
+            segment INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'idle',
+            started_at REAL,
+            paused_elapsed REAL NOT NULL DEFAULT 0,
+            extension REAL NOT NULL DEFAULT 0,
+            updated_at REAL NOT NULL DEFAULT 0
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE actions (
+            id TEXT PRIMARY KEY,
+            workshop_id TEXT NOT NULL REFERENCES workshops (id) ON DELETE CASCADE,
+            group_id TEXT NOT NULL DEFAULT '',
+            item_id TEXT NOT NULL DEFAULT '',
+            what TEXT NOT NULL,
+            owner TEXT NOT NULL DEFAULT '',
+            priority INTEGER NOT NULL DEFAULT 1,
+            due TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT '',
+            created_by TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    conn.execute("CREATE INDEX actions_workshop ON actions (workshop_id, priority)")
+
+
+def _migration_2_revisions(conn: sqlite3.Connection) -> None:
+    """A change counter per workshop: live pages ask it every second instead of re-reading."""
+    conn.execute(
+        """
+        CREATE TABLE revisions (
+            workshop_id TEXT PRIMARY KEY,
+            rev INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    conn.execute("INSERT INTO revisions (workshop_id, rev) SELECT id, 1 FROM workshops")
+
+
+#: Schema migrations in order; the database's ``user_version`` counts those applied.
+#: Append new functions, never edit or reorder applied ones. Each runs inside the
+#: migration transaction, so use ``conn.execute`` (``executescript`` would commit early).
+MIGRATIONS: tuple[Migration, ...] = (_migration_1_initial, _migration_2_revisions)
