@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from workshop.content import load_ui_texts
-from workshop.content_model import Text
+from workshop.content.model import Text
 from workshop.i18n import Translator, fill, format_level, format_score, translate
 
 REPO = Path(__file__).resolve().parent.parent

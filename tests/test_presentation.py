@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from workshop.content_model import Band, Rubric, Text
+from workshop.content.model import Band, Rubric, Text
 from workshop.presentation import band_range_label, format_score
 
 

@@ -24,7 +24,7 @@ from workshop import image_export, localtime, timesource
 from workshop.clock import ClockView
 from workshop.config import Settings, SettingsError, load_settings
 from workshop.content import Catalog, load_catalog
-from workshop.content_model import LANGUAGES, Rubric
+from workshop.content.model import LANGUAGES, Rubric
 from workshop.i18n import Translator
 from workshop.models import Snapshot, Workshop
 from workshop.presentation import html_block, user_text_block

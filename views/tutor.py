@@ -21,7 +21,7 @@ import streamlit as st
 
 from views import common
 from workshop import clock, timesource
-from workshop.content_model import Item, Rubric, level_key
+from workshop.content.model import Item, Rubric, level_key
 from workshop.models import ActionItem, FieldPatch, Group
 from workshop.outbox import Entry
 from workshop.patches import FieldView, field_view

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from workshop.content_model import Band, Rubric, level_key
+from workshop.content.model import Band, Rubric, level_key
 from workshop.scoring import GroupScore, round_score, score_answers, valid_answers
 
 

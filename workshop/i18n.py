@@ -13,7 +13,7 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
-from workshop.content_model import Text, level_key
+from workshop.content.model import Text, level_key
 
 MISSING_MARK = "⟦{key}⟧"
 NO_VALUE = "—"

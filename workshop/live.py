@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from workshop.content_model import Item, Rubric
+from workshop.content.model import Item, Rubric
 from workshop.models import AnswerChange, Snapshot
 from workshop.scoring import AnswerError, parse_answer
 from workshop.store.base import Store as StoreInterface

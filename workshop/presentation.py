@@ -7,7 +7,7 @@ import re
 import string
 from collections.abc import Mapping
 
-from workshop.content_model import Band, Rubric
+from workshop.content.model import Band, Rubric
 
 
 def _number(value: float) -> str:

@@ -31,7 +31,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from workshop.advice import Advice, Step, next_band_advice
-from workshop.content_model import Item, Rubric, level_key
+from workshop.content.model import Item, Rubric, level_key
 from workshop.models import ActionItem, Group, Snapshot, Workshop
 from workshop.scoring import AnswerError, canonical_text, format_score, parse_answer
 from workshop.wrapup import (

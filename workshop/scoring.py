@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from workshop.content_model import Band, Rubric, Text, level_key
+from workshop.content.model import Band, Rubric, Text, level_key
 
 # Scores are rounded before they are compared or shown. Levels 0/0.5/1 add up
 # exactly in binary floating point, but scaling by items/applicable does not

@@ -27,7 +27,7 @@ import pandas as pd
 
 from workshop.compare import common_gaps, minimum_section_counts, section_means, teachers
 from workshop.compare import weakest_section as compare_weakest_section
-from workshop.content_model import Rubric, level_key
+from workshop.content.model import Rubric, level_key
 from workshop.models import Group, Snapshot
 from workshop.scoring import (
     AnswerError,

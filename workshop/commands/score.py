@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 
-from workshop.content_model import Rubric, Text
+from workshop.content.model import Rubric, Text
 from workshop.scoring import AnswerRow, GroupScore, format_score, round_score, score_rows, to_json
 
 DEFAULT_RUBRIC = "ml-test-score"

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from workshop.config import Settings, SettingsError, load_settings
-from workshop.content_model import Text
+from workshop.content.model import Text
 from workshop.models import Group, Workshop
 from workshop.scoring import AnswerRow
 from workshop.store.base import NotFound, StoreConfigError, StoreError

@@ -59,7 +59,7 @@ from typing import Any, TypeVar
 import gspread
 
 from workshop.config import Settings
-from workshop.content_model import Rubric
+from workshop.content.model import Rubric
 from workshop.models import (
     ActionItem,
     Answer,

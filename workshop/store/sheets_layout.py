@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from workshop.content_model import Rubric, Text, level_key
+from workshop.content.model import Rubric, Text, level_key
 from workshop.models import PHASES, ActionItem, Answer, ClockState, Group, Problem, Workshop
 from workshop.scoring import NA_TEXT, AnswerError, normalize_item_id, parse_answer
 
