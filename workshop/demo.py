@@ -26,10 +26,10 @@ from typing import Any
 
 import yaml
 
+from workshop.answers import NA_TEXT
 from workshop.content import load_rubric, shipped_content_dir
 from workshop.content.model import LANGUAGES, Rubric, Text, level_key
 from workshop.models import PHASES, ActionItem, AnswerChange, Group, Workshop
-from workshop.scoring import NA_TEXT
 from workshop.security import hash_passcode, new_id, new_join_code, new_token
 from workshop.store.base import Store
 

@@ -49,10 +49,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from workshop.answers import round_score
 from workshop.content import shipped_content_dir
 from workshop.content.model import Rubric, Text
 from workshop.models import PHASES, Group, Snapshot
-from workshop.scoring import band_for, round_score, score_answers
+from workshop.scoring import band_for, score_answers
 from workshop.store.base import Store
 
 #: Populations of the organisation view.

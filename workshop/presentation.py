@@ -25,14 +25,6 @@ def band_range_label(rubric: Rubric, band: Band) -> str:
     return f"({_number(lower)}, {_number(band.max)}]"
 
 
-def format_score(value: float | None) -> str:
-    """A score for display: ``4.67``, ``3``, or ``—`` when there is none."""
-    if value is None:
-        return "—"
-    rounded = round(value, 2)
-    return _number(rounded) if rounded.is_integer() else f"{rounded:.2f}".rstrip("0").rstrip(".")
-
-
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$&:/")
 
 

@@ -31,9 +31,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from workshop.advice import Advice, Step, next_band_advice
+from workshop.answers import NA_TEXT, canonical_text, format_score, item_answer
 from workshop.content.model import Item, Rubric, level_key
 from workshop.models import ActionItem, Group, Snapshot, Workshop
-from workshop.scoring import AnswerError, canonical_text, format_score, parse_answer
 from workshop.wrapup import (
     GroupResult,
     Translate,
@@ -126,10 +126,8 @@ def _csv_text(rows: Iterable[Sequence[object]], header: Sequence[str], bom: bool
 
 def stored_value(rubric: Rubric, item_id: str, text: str | None) -> tuple[str, bool]:
     """(value to show, is valid): canonical text ("0.5", "N/A", "") or the raw invalid text."""
-    item = rubric.item(item_id)
-    try:
-        parsed = parse_answer(text, rubric.levels, item_id=item_id, na_allowed=item.na_allowed)
-    except AnswerError:
+    parsed = item_answer(rubric, rubric.item(item_id), text)
+    if parsed is None:
         return ("" if text is None else str(text)), False
     return canonical_text(parsed), True
 
@@ -231,7 +229,7 @@ def _shown_value(rubric: Rubric, item_id: str, text: str | None, t: Translate) -
         return t("reports.value_invalid", value=md_escape(value, table=True))
     if value == "":
         return t("reports.value_unanswered")
-    if value == "N/A":
+    if value == NA_TEXT:
         return t("reports.value_na")
     return f"**{value}**"
 
@@ -537,7 +535,7 @@ def _acceptance(
     answer = snapshot.group_answers(action.group_id).get(item.id)
     value, valid = stored_value(rubric, item.id, answer.value if answer else None)
     title = md_escape(item.title.get(lang))
-    if value == "N/A":
+    if value == NA_TEXT:
         return [
             f"- {t('reports.ticket_item', item=f'`{item.id}` {title}', now=t('reports.value_na'))}",
             f"- {t('reports.ticket_na')}",

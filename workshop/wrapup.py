@@ -25,20 +25,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from workshop.answers import NA_TEXT, ParsedAnswer, format_score, item_answer, round_score
 from workshop.compare import common_gaps, minimum_section_counts, section_means, teachers
 from workshop.compare import weakest_section as compare_weakest_section
 from workshop.content.model import Rubric, level_key
 from workshop.models import Group, Snapshot
-from workshop.scoring import (
-    AnswerError,
-    GroupScore,
-    ParsedAnswer,
-    format_score,
-    parse_answer,
-    round_score,
-    score_answers,
-    valid_answers,
-)
+from workshop.scoring import GroupScore, score_answers, valid_answers
 
 Translate = Callable[..., str]
 
@@ -54,7 +46,7 @@ KIND_TEACH = "teach"
 KIND_NOT_ENOUGH = "not_enough"
 
 # Answer categories of the heatmap (levels appear as their canonical text, "0", "0.5", "1").
-CATEGORY_NA = "N/A"
+CATEGORY_NA = NA_TEXT
 CATEGORY_UNANSWERED = "unanswered"
 CATEGORY_INVALID = "invalid"
 
@@ -366,10 +358,8 @@ def section_scores_frame(rubric: Rubric, results: Sequence[GroupResult], lang: s
 
 def answer_category(rubric: Rubric, item_id: str, text: str | None) -> str:
     """ "0", "0.5", "1" (the level as text), "N/A", "unanswered" or "invalid"."""
-    item = rubric.item(item_id)
-    try:
-        parsed = parse_answer(text, rubric.levels, item_id=item_id, na_allowed=item.na_allowed)
-    except AnswerError:
+    parsed = item_answer(rubric, rubric.item(item_id), text)
+    if parsed is None:
         return CATEGORY_INVALID
     if parsed.kind == "na":
         return CATEGORY_NA

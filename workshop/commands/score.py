@@ -18,8 +18,9 @@ import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 
+from workshop.answers import format_score, round_score
 from workshop.content.model import Rubric, Text
-from workshop.scoring import AnswerRow, GroupScore, format_score, round_score, score_rows, to_json
+from workshop.scoring import AnswerRow, GroupScore, score_rows, to_json
 
 DEFAULT_RUBRIC = "ml-test-score"
 REQUIRED_COLUMNS: tuple[str, ...] = ("item_id", "score")

@@ -31,9 +31,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from workshop.answers import NA_TEXT, AnswerError, parse_answer
 from workshop.content.model import Rubric, Text, level_key
 from workshop.models import PHASES, ActionItem, Answer, ClockState, Group, Problem, Workshop
-from workshop.scoring import NA_TEXT, AnswerError, normalize_item_id, parse_answer
+from workshop.scoring import normalize_item_id
 
 SETTINGS = "Settings"
 GROUPS = "Groups"
