@@ -27,6 +27,7 @@ from workshop.answers import (
     read_answer,
 )
 from workshop.content.model import Text
+from workshop.presentation import escape_markdown, escape_markdown_file
 from workshop.reports import stored_value
 from workshop.wrapup import answer_category
 
@@ -217,3 +218,18 @@ def test_row_lists_are_joined_in_each_language() -> None:
     assert error.message == "data-1 appears more than once (rows 3 and 5 and 7)"
     assert error.localized("ja") == "data-1 が複数回あります（3、5、7 行目）"
     assert answer_error("duplicate", "", "1").message == "this item is given more than once"
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def test_one_markdown_escaper_for_the_app_and_for_files() -> None:
+    shared = "\\`*_{}[]()#+-.!|~$:"
+    for char in shared:
+        assert escape_markdown(char) == escape_markdown_file(char) == f"\\{char}"
+    # Where the two targets differ, on purpose:
+    assert escape_markdown("a/b <&>") == "a\\/b \\<\\&\\>"
+    assert escape_markdown_file("a/b <&>") == "a/b &lt;&amp;&gt;"
+    assert escape_markdown("one\ntwo") == "one  \ntwo"
+    assert escape_markdown_file(" one \n\n two ") == "one  \n  two"
+    assert escape_markdown_file("one\r\ntwo", table=True) == "one / two"
