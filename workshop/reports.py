@@ -38,6 +38,7 @@ from workshop.presentation import escape_markdown_file
 from workshop.wrapup import (
     GroupResult,
     Translate,
+    answer_cells,
     answer_values,
     discussion_prompts,
     group_results,
@@ -150,28 +151,24 @@ def tidy_csv(rubric: Rubric, snapshot: Snapshot, lang: str, *, bom: bool = True)
     """One row per group x rubric item (unanswered items included, value empty)."""
     workshop = snapshot.workshop
     rows = []
-    for group in ordered_groups(snapshot):
-        stored = snapshot.group_answers(group.id)
-        for section in rubric.sections:
-            for item in section.items:
-                answer = stored.get(item.id)
-                value, _valid = stored_value(rubric, item.id, answer.value if answer else None)
-                rows.append(
-                    (
-                        workshop.title,
-                        workshop.date,
-                        group.name,
-                        group.system,
-                        group.phase,
-                        section.short.get(lang),
-                        item.id,
-                        item.title.get(lang),
-                        value,
-                        answer.note if answer else "",
-                        answer.updated_at if answer else "",
-                        answer.updated_by if answer else "",
-                    )
-                )
+    for group, section, item, answer in answer_cells(rubric, snapshot):
+        value, _valid = stored_value(rubric, item.id, answer.value if answer else None)
+        rows.append(
+            (
+                workshop.title,
+                workshop.date,
+                group.name,
+                group.system,
+                group.phase,
+                section.short.get(lang),
+                item.id,
+                item.title.get(lang),
+                value,
+                answer.note if answer else "",
+                answer.updated_at if answer else "",
+                answer.updated_by if answer else "",
+            )
+        )
     return _csv_text(rows, TIDY_COLUMNS, bom)
 
 
@@ -215,6 +212,15 @@ def _shown_value(rubric: Rubric, item_id: str, text: str | None, t: Translate) -
     if value == NA_TEXT:
         return t("reports.value_na")
     return f"**{value}**"
+
+
+def _meta(workshop: Workshop, rubric: Rubric, lang: str, t: Translate) -> str:
+    """The line under a document's title: its date and rubric."""
+    return t(
+        "reports.report_meta",
+        date=escape_markdown_file(workshop.date),
+        rubric=escape_markdown_file(rubric.title.get(lang)),
+    )
 
 
 def _phase(group: Group, t: Translate) -> str:
@@ -443,16 +449,7 @@ def markdown_report(
         if not results:
             raise KeyError(group_id)
 
-    lines = [
-        f"# {escape_markdown_file(workshop.title)}",
-        "",
-        t(
-            "reports.report_meta",
-            date=escape_markdown_file(workshop.date),
-            rubric=escape_markdown_file(rubric.title.get(lang)),
-        ),
-        "",
-    ]
+    lines = [f"# {escape_markdown_file(workshop.title)}", "", _meta(workshop, rubric, lang, t), ""]
     if group_id is None:
         lines += [f"## {t('reports.heading_scores')}", ""]
         if results:
@@ -559,16 +556,8 @@ def actions_markdown(
     t = resolve_translate(lang, t)
     workshop = snapshot.workshop
     groups = _groups_by_id(snapshot)
-    lines = [
-        f"# {t('reports.tickets_title', workshop=escape_markdown_file(workshop.title))}",
-        "",
-        t(
-            "reports.report_meta",
-            date=escape_markdown_file(workshop.date),
-            rubric=escape_markdown_file(rubric.title.get(lang)),
-        ),
-        "",
-    ]
+    title = t("reports.tickets_title", workshop=escape_markdown_file(workshop.title))
+    lines = [f"# {title}", "", _meta(workshop, rubric, lang, t), ""]
     actions = sorted_actions(snapshot, group_id)
     if not actions:
         lines.append(t("reports.no_actions"))

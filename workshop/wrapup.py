@@ -20,16 +20,17 @@ scores would only drag the means down and name them in every "gap".
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
 from workshop.answers import NA_TEXT, ParsedAnswer, format_score, item_answer, round_score
 from workshop.compare import common_gaps, minimum_section_counts, section_means, teachers
 from workshop.compare import weakest_section as compare_weakest_section
-from workshop.content.model import Rubric, level_key
-from workshop.models import Group, Snapshot
+from workshop.content.model import Item, Rubric, Section, level_key
+from workshop.models import Answer, Group, Snapshot
 from workshop.scoring import GroupScore, score_answers, valid_answers
 
 Translate = Callable[..., str]
@@ -107,6 +108,28 @@ class GroupResult:
 def ordered_groups(snapshot: Snapshot) -> list[Group]:
     """Groups by their position (stable, so equal positions keep the store's order)."""
     return sorted(snapshot.groups, key=lambda group: group.position)
+
+
+class AnswerCell(NamedTuple):
+    """One group's answer to one rubric item (``answer`` None: nothing stored)."""
+
+    group: Group
+    section: Section
+    item: Item
+    answer: Answer | None
+
+    @property
+    def text(self) -> str | None:
+        return self.answer.value if self.answer else None
+
+
+def answer_cells(rubric: Rubric, snapshot: Snapshot) -> Iterator[AnswerCell]:
+    """Every group x rubric item, groups in their order and items in the rubric's."""
+    for group in ordered_groups(snapshot):
+        stored = snapshot.group_answers(group.id)
+        for section in rubric.sections:
+            for item in section.items:
+                yield AnswerCell(group, section, item, stored.get(item.id))
 
 
 def answer_values(snapshot: Snapshot, group_id: str) -> dict[str, str]:
@@ -370,23 +393,18 @@ def answer_category(rubric: Rubric, item_id: str, text: str | None) -> str:
 
 def heatmap_frame(rubric: Rubric, snapshot: Snapshot, lang: str) -> pd.DataFrame:
     """One row per group x item with the answer's category (every group, answered or not)."""
-    rows = []
-    for group in ordered_groups(snapshot):
-        stored = snapshot.group_answers(group.id)
-        for section in rubric.sections:
-            for item in section.items:
-                answer = stored.get(item.id)
-                rows.append(
-                    (
-                        group.name,
-                        group.id,
-                        item.id,
-                        item.title.get(lang),
-                        section.short.get(lang),
-                        section.id,
-                        answer_category(rubric, item.id, answer.value if answer else None),
-                    )
-                )
+    rows = [
+        (
+            cell.group.name,
+            cell.group.id,
+            cell.item.id,
+            cell.item.title.get(lang),
+            cell.section.short.get(lang),
+            cell.section.id,
+            answer_category(rubric, cell.item.id, cell.text),
+        )
+        for cell in answer_cells(rubric, snapshot)
+    ]
     return pd.DataFrame(rows, columns=list(HEATMAP_COLUMNS))
 
 
