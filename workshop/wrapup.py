@@ -26,10 +26,17 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from workshop.answers import NA_TEXT, ParsedAnswer, format_score, item_answer, round_score
+from workshop.answers import (
+    NA_TEXT,
+    ParsedAnswer,
+    canonical_text,
+    format_score,
+    item_answer,
+    round_score,
+)
 from workshop.compare import common_gaps, minimum_section_counts, section_means, teachers
 from workshop.compare import weakest_section as compare_weakest_section
-from workshop.content.model import Item, Rubric, Section, level_key
+from workshop.content.model import Item, Rubric, Section
 from workshop.models import Answer, Group, Snapshot
 from workshop.scoring import GroupScore, score_answers, valid_answers
 
@@ -380,15 +387,11 @@ def section_scores_frame(rubric: Rubric, results: Sequence[GroupResult], lang: s
 
 
 def answer_category(rubric: Rubric, item_id: str, text: str | None) -> str:
-    """ "0", "0.5", "1" (the level as text), "N/A", "unanswered" or "invalid"."""
+    """The answer's canonical text ("0", "0.5", "1", "N/A"), "unanswered" or "invalid"."""
     parsed = item_answer(rubric, rubric.item(item_id), text)
     if parsed is None:
         return CATEGORY_INVALID
-    if parsed.kind == "na":
-        return CATEGORY_NA
-    if parsed.kind == "value" and parsed.value is not None:
-        return level_key(parsed.value)
-    return CATEGORY_UNANSWERED
+    return canonical_text(parsed) or CATEGORY_UNANSWERED
 
 
 def heatmap_frame(rubric: Rubric, snapshot: Snapshot, lang: str) -> pd.DataFrame:
