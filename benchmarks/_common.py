@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from workshop.content_model import Rubric, level_key  # noqa: E402
+from workshop.answers import NA_TEXT  # noqa: E402
+from workshop.content.model import Rubric, level_key  # noqa: E402
 from workshop.models import AnswerChange, Group, Workshop  # noqa: E402
-from workshop.scoring import NA_TEXT  # noqa: E402
 from workshop.store.base import Store  # noqa: E402
 from workshop.workshops import GroupDraft, create_workshop  # noqa: E402
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from workshop.content_model import Band, Item, Rubric, Section, Text, level_key
+from workshop.content.model import Band, Item, Rubric, Section, Text, level_key
 
 SECTIONS: tuple[str, ...] = ("data", "model", "infra", "monitor")
 LEVELS: tuple[float, ...] = (0.0, 0.5, 1.0)

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from tests.rubric_factory import answers, item_ids, make_rubric
 from workshop.advice import Advice, next_band_advice
-from workshop.content_model import Rubric
-from workshop.scoring import canonical_text, score_answers, valid_answers
+from workshop.answers import canonical_text
+from workshop.content.model import Rubric
+from workshop.scoring import score_answers, valid_answers
 
 RUBRIC = make_rubric()
 NA_RUBRIC = make_rubric(na_allowed="all")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workshop import clock as clk
-from workshop.content_model import Agenda, Segment, Text
+from workshop.content.model import Agenda, Segment, Text
 from workshop.models import ClockState
 
 

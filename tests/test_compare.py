@@ -13,7 +13,7 @@ from workshop.compare import (
     teachers,
     weakest_section,
 )
-from workshop.content_model import Rubric
+from workshop.content.model import Rubric
 from workshop.scoring import GroupScore, score_answers
 
 RUBRIC = make_rubric(na_allowed=("model-1",))

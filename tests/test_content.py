@@ -17,7 +17,7 @@ import yaml
 
 from workshop import cli
 from workshop import content as ct
-from workshop.content_model import Text
+from workshop.content.model import Text
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "content"

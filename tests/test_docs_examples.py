@@ -24,7 +24,7 @@ import pytest
 from tests.support.apptest import PASSCODE, PageEnv
 from workshop import cli
 from workshop.content import ENV_VAR, agenda_fits_rubric, check_paths, load_catalog
-from workshop.content_model import Agenda, Rubric, Text
+from workshop.content.model import Agenda, Rubric, Text
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "docs" / "examples"

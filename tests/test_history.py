@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.rubric_factory import answers, make_rubric
-from workshop.content_model import Rubric
+from workshop.content.model import Rubric
 from workshop.history import (
     ALL,
     COHORT,

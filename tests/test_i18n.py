@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from workshop.answers import format_level, format_score
 from workshop.content import load_ui_texts
-from workshop.content_model import Text
-from workshop.i18n import Translator, fill, format_level, format_score, translate
+from workshop.content.model import Text
+from workshop.i18n import Translator
+from workshop.templates import fill, translate
 
 REPO = Path(__file__).resolve().parent.parent
 

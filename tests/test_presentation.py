@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from workshop.content_model import Band, Rubric, Text
-from workshop.presentation import band_range_label, format_score
+from workshop.answers import format_score
+from workshop.content.model import Band, Rubric, Text
+from workshop.presentation import band_range_label
 
 
 def _band(band_id: str, maximum: float | None) -> Band:

@@ -12,6 +12,7 @@ import pytest
 from tests.rubric_factory import answers, make_rubric
 from workshop.content import load_catalog
 from workshop.models import PHASES, ActionItem, Answer, ClockState, Group, Snapshot, Workshop
+from workshop.presentation import escape_markdown_file as md_escape
 from workshop.reports import (
     ACTION_COLUMNS,
     BOM,
@@ -21,7 +22,6 @@ from workshop.reports import (
     csv_safe,
     export_filename,
     markdown_report,
-    md_escape,
     tidy_csv,
 )
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 import pytest
 
 from tests.rubric_factory import answers, make_rubric
-from workshop.scoring import (
+from workshop.answers import (
     NOT_APPLICABLE,
     UNANSWERED,
     AnswerError,
-    AnswerRow,
     ParsedAnswer,
-    band_for,
     canonical_text,
     format_score,
-    normalize_item_id,
     parse_answer,
+)
+from workshop.scoring import (
+    AnswerRow,
+    band_for,
+    normalize_item_id,
     score_answers,
     score_rows,
     to_json,

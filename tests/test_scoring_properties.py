@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.rubric_factory import make_rubric
-from workshop.content_model import Section
+from workshop.content.model import Section
 from workshop.scoring import score_answers
 
 RUBRIC = make_rubric(na_allowed="all")

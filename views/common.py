@@ -21,15 +21,15 @@ from typing import Any
 import streamlit as st
 
 from workshop import image_export, localtime, timesource
+from workshop.answers import format_score
 from workshop.clock import ClockView
 from workshop.config import Settings, SettingsError, load_settings
 from workshop.content import Catalog, load_catalog
-from workshop.content_model import LANGUAGES, Rubric
+from workshop.content.model import LANGUAGES, Rubric
 from workshop.i18n import Translator
 from workshop.models import Snapshot, Workshop
 from workshop.presentation import html_block, user_text_block
 from workshop.runtime import Runtime, open_runtime
-from workshop.scoring import format_score
 from workshop.store.base import NotFound, Store, StoreError, StoreUnavailable
 from workshop.workshops import InputError, host_allowed
 from workshop.wrapup import GroupResult

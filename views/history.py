@@ -6,6 +6,7 @@ import streamlit as st
 
 from views import common
 from workshop import charts
+from workshop.answers import format_score
 from workshop.history import (
     TargetsError,
     build_history,
@@ -15,7 +16,6 @@ from workshop.history import (
     system_frame,
 )
 from workshop.presentation import escape_markdown
-from workshop.scoring import format_score
 from workshop.store.base import StoreError
 from workshop.wrapup import band_thresholds
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from views import common
-from workshop.content_model import Rubric, level_key
+from workshop.content.model import Rubric, level_key
 from workshop.demo import create_demo, find_demo
 from workshop.presentation import band_range_label, escape_markdown
 from workshop.store.base import StoreError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from views import common
-from workshop.content_model import LANGUAGES
+from workshop.content.model import LANGUAGES
 from workshop.links import join_link, qr_png, results_link
 from workshop.models import Workshop
 from workshop.presentation import escape_markdown

@@ -17,7 +17,7 @@ from streamlit.logger import get_logger
 
 from views import common
 from workshop import clock, timesource
-from workshop.content_model import Agenda, Rubric
+from workshop.content.model import Agenda, Rubric
 from workshop.live import overall_progress, section_progress
 from workshop.models import ClockState
 from workshop.presentation import escape_markdown

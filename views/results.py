@@ -14,7 +14,7 @@ import streamlit as st
 from views import common
 from workshop import charts
 from workshop.advice import next_band_advice
-from workshop.i18n import format_level
+from workshop.answers import format_level, format_score
 from workshop.models import Group, Snapshot
 from workshop.presentation import escape_markdown, format_html
 from workshop.reports import (
@@ -25,7 +25,6 @@ from workshop.reports import (
     sorted_actions,
     tidy_csv,
 )
-from workshop.scoring import format_score
 from workshop.store.base import StoreError
 from workshop.wrapup import (
     answer_values,

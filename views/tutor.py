@@ -21,12 +21,13 @@ import streamlit as st
 
 from views import common
 from workshop import clock, timesource
-from workshop.content_model import Item, Rubric, level_key
+from workshop.answers import NA_TEXT, answer_choices, canonical_text, format_score, item_answer
+from workshop.content.model import Item, Rubric, level_key
 from workshop.models import ActionItem, FieldPatch, Group
 from workshop.outbox import Entry
 from workshop.patches import FieldView, field_view
-from workshop.presentation import escape_markdown, format_score
-from workshop.scoring import NA_TEXT, AnswerError, canonical_text, parse_answer, score_answers
+from workshop.presentation import escape_markdown
+from workshop.scoring import score_answers
 from workshop.security import codes_match, new_id
 from workshop.store.base import StoreError, StoreUnavailable
 from workshop.tutor_form import TutorForm
@@ -180,11 +181,8 @@ def _retry_now() -> None:
 
 def _canonical(item: Item, text: str) -> str | None:
     """The radio option for a stored text; None when unanswered or invalid."""
-    try:
-        parsed = parse_answer(text, rubric.levels, item_id=item.id, na_allowed=item.na_allowed)
-    except AnswerError:
-        return None
-    return canonical_text(parsed) or None
+    parsed = item_answer(rubric, item, text)
+    return (canonical_text(parsed) or None) if parsed is not None else None
 
 
 def _views() -> dict[tuple[str, str], FieldView]:
@@ -333,7 +331,7 @@ option_labels = {
     level_key(level): f"{level_key(level)} · {rubric.level_labels[level_key(level)].get(lang)}"
     for level in rubric.levels
 }
-option_labels[NA_TEXT] = f"N/A · {t('common.level_na')}"
+option_labels[NA_TEXT] = f"{NA_TEXT} · {t('common.level_na')}"
 
 
 def _provenance(value: FieldView, note: FieldView) -> None:
@@ -382,9 +380,7 @@ for tab, section in zip(tabs, rubric.sections, strict=True):
                     column.caption(item.criteria[key].get(lang))
                 if item.not_applicable is not None:
                     st.caption(t("tutor.na_when", text=item.not_applicable.get(lang)))
-                options = [level_key(level) for level in rubric.levels]
-                if item.na_allowed:
-                    options.append(NA_TEXT)
+                options = answer_choices(rubric.levels, na_allowed=item.na_allowed)
                 shown = _canonical(item, value_view.text)
                 if value_view.text and shown is None:
                     st.warning(

@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from workshop.content_model import Band, Rubric, level_key
-from workshop.scoring import GroupScore, round_score, score_answers, valid_answers
+from workshop.answers import round_score
+from workshop.content.model import Band, Rubric, level_key
+from workshop.scoring import GroupScore, score_answers, valid_answers
 
 
 @dataclass(frozen=True)

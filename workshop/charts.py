@@ -120,7 +120,7 @@ _ANSWER_LABEL_KEYS: dict[str, str] = {
 def chart_labels(lang: str, labels: Mapping[str, str] | None = None) -> dict[str, str]:
     """Every chart text in ``lang`` (from ``content/ui/history.yaml``), overridden by ``labels``."""
     from workshop.content import load_catalog
-    from workshop.i18n import translate
+    from workshop.templates import translate
 
     ui = load_catalog().ui
     texts = {key: translate(ui, f"history.{key}", lang) for key in LABEL_KEYS}

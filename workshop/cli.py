@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from workshop import __version__
+from workshop.commands.texts import cli_text
 
 COMMAND_MODULES: tuple[str, ...] = (
     "workshop.commands.serve",
@@ -23,12 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="workshop",
-        description=(
-            "ML Test Score Workshop: run the app, validate content, score answers, prepare sheets."
-        ),
-    )
+    parser = argparse.ArgumentParser(prog="workshop", description=cli_text("description"))
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from workshop.content_model import Agenda, Segment
+from workshop.content.model import Agenda, Segment
 from workshop.models import ClockState
 
 IDLE, RUNNING, PAUSED, FINISHED = "idle", "running", "paused", "finished"

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from workshop.content_model import Rubric
-from workshop.scoring import GroupScore, ParsedAnswer, round_score, valid_answers
+from workshop.answers import ParsedAnswer, round_score
+from workshop.content.model import Rubric
+from workshop.scoring import GroupScore, valid_answers
 
 AnswersByGroup = Mapping[str, Mapping[str, str]]
 

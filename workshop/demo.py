@@ -26,16 +26,15 @@ from typing import Any
 
 import yaml
 
-from workshop.content import PACKAGE_CONTENT_DIR, load_rubric
-from workshop.content_model import LANGUAGES, Rubric, Text, level_key
+from workshop.answers import NA_TEXT
+from workshop.content import load_rubric, shipped_content_dir
+from workshop.content.model import LANGUAGES, Rubric, Text, level_key
 from workshop.models import PHASES, ActionItem, AnswerChange, Group, Workshop
-from workshop.scoring import NA_TEXT
 from workshop.security import hash_passcode, new_id, new_join_code, new_token
 from workshop.store.base import Store
 
 DEMO_PASSCODE = "demo-host"
 DEMO_ID_PREFIX = "demo"
-DEMO_FILE = PACKAGE_CONTENT_DIR / "demo" / "demo.yaml"
 RUBRIC_ID = "ml-test-score"
 AGENDA_ID = "standard-60"
 #: Days between the two rounds (teams that repeat every six months).
@@ -143,7 +142,7 @@ def _round(raw: Any, rubric: Rubric, where: str) -> DemoRound:
 
 def load_demo(rubric: Rubric | None = None, path: str | Path | None = None) -> DemoData:
     """The demo stories, checked against the rubric (default: the shipped ML Test Score)."""
-    source = Path(path) if path is not None else DEMO_FILE
+    source = Path(path) if path is not None else shipped_content_dir() / "demo" / "demo.yaml"
     rubric = rubric or load_rubric(RUBRIC_ID)
     try:
         raw = yaml.safe_load(source.read_text(encoding="utf-8"))

@@ -49,13 +49,12 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from workshop.content import PACKAGE_CONTENT_DIR
-from workshop.content_model import Rubric, Text
+from workshop.answers import round_score
+from workshop.content import shipped_content_dir
+from workshop.content.model import Rubric, Text
 from workshop.models import PHASES, Group, Snapshot
-from workshop.scoring import band_for, round_score, score_answers
+from workshop.scoring import band_for, score_answers
 from workshop.store.base import Store
-
-DEFAULT_TARGETS_PATH = PACKAGE_CONTENT_DIR / "settings" / "targets.yaml"
 
 #: Populations of the organisation view.
 ALL = "all"
@@ -327,7 +326,9 @@ def load_targets(
     loaded rubric). Raises :class:`TargetsError` naming the file and every
     problem (unknown phase, unknown band, not a mapping, unreadable file).
     """
-    target_path = Path(path) if path is not None else DEFAULT_TARGETS_PATH
+    target_path = (
+        Path(path) if path is not None else shipped_content_dir() / "settings" / "targets.yaml"
+    )
     shown = str(target_path)
     try:
         data = yaml.safe_load(target_path.read_text(encoding="utf-8-sig"))

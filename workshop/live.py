@@ -11,20 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from workshop.content_model import Item, Rubric
+from workshop.answers import item_answer
+from workshop.content.model import Item, Rubric
 from workshop.models import AnswerChange, Snapshot
-from workshop.scoring import AnswerError, parse_answer
 from workshop.store.base import Store as StoreInterface
 from workshop.store.base import StoreError
 
 
 def is_answered(rubric: Rubric, item: Item, text: str) -> bool:
     """True for a valid level, or N/A where the item allows it."""
-    try:
-        parsed = parse_answer(text, rubric.levels, item_id=item.id, na_allowed=item.na_allowed)
-    except AnswerError:
-        return False
-    return parsed.kind in ("value", "na")
+    parsed = item_answer(rubric, item, text)
+    return parsed is not None and parsed.kind in ("value", "na")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import re
 import string
 from collections.abc import Mapping
 
-from workshop.content_model import Band, Rubric
+from workshop.content.model import Band, Rubric
 
 
 def _number(value: float) -> str:
@@ -25,19 +25,32 @@ def band_range_label(rubric: Rubric, band: Band) -> str:
     return f"({_number(lower)}, {_number(band.max)}]"
 
 
-def format_score(value: float | None) -> str:
-    """A score for display: ``4.67``, ``3``, or ``—`` when there is none."""
-    if value is None:
-        return "—"
-    rounded = round(value, 2)
-    return _number(rounded) if rounded.is_integer() else f"{rounded:.2f}".rstrip("0").rstrip(".")
+# --------------------------------------------------------------------------- Markdown
+
+#: What Markdown (CommonMark with GitHub's extensions) gives a meaning to, and ":"
+#: so that no ``scheme:`` forms an autolink: backslash-escaped wherever user text
+#: goes into Markdown. The two targets differ only as the two tables below say.
+_MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|~$:"
+_HTML_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 
 
-_MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$&:/")
+def _table(others: Mapping[str, str]) -> dict[int, str]:
+    table = {ord(char): f"\\{char}" for char in _MARKDOWN_SPECIALS}
+    table.update({ord(char): text for char, text in others.items()})
+    return table
+
+
+#: In the app: ``<``, ``>`` and ``&`` are backslash-escaped like the rest, and so is
+#: ``/``, so that Streamlit's ``:material/icon:`` shortcut never fires.
+_IN_APP = _table({char: f"\\{char}" for char in "<>&/"})
+#: In an exported file: ``<``, ``>`` and ``&`` become entities, which every renderer
+#: (raw HTML allowed or not) shows as the character; ``/`` means nothing there, and
+#: a file is also read as plain text, where each backslash is noise.
+_IN_FILE = _table(_HTML_ENTITIES)
 
 
 def escape_markdown(text: str) -> str:
-    """User text made inert for Markdown: every special character is backslash-escaped.
+    """User text made inert in the app's Markdown: every special character is escaped.
 
     Names and titles are shown with Markdown around them (bold titles, captions);
     escaping keeps a name like ``**x**``, ``[click](javascript:...)`` or ``&lt;`` as
@@ -47,8 +60,21 @@ def escape_markdown(text: str) -> str:
     ``:material/icon:`` shortcut does not fire. Free text that may hold links
     (notes, action items) is shown with :func:`user_text_html` instead.
     """
-    escaped = "".join(f"\\{char}" if char in _MARKDOWN_SPECIALS else char for char in text)
-    return escaped.replace("\n", "  \n")
+    return text.translate(_IN_APP).replace("\n", "  \n")
+
+
+def escape_markdown_file(text: object, *, table: bool = False) -> str:
+    """User text made inert in an exported Markdown file (report, tickets).
+
+    The same characters as :func:`escape_markdown` are escaped, but ``<``, ``>``
+    and ``&`` become entities and ``/`` stays as it is (see ``_IN_FILE``). Lines
+    are trimmed and blank ones dropped; they are joined by hard breaks, or by
+    `` / `` inside a table cell, where a line break would end the row.
+    """
+    value = "" if text is None else str(text)
+    lines = [line.strip() for line in _LINE_BREAK.split(value.translate(_IN_FILE))]
+    lines = [line for line in lines if line] or [""]
+    return " / ".join(lines) if table else "  \n  ".join(lines)
 
 
 # --------------------------------------------------------------------------- user text as HTML

@@ -12,7 +12,8 @@ spreadsheet or a rendered Markdown page, so both formats are defended:
   with those characters, so in practice only user text is changed.
   ``csv`` quoting keeps commas, quotes and line breaks inside notes intact.
 * **Markdown/HTML.** User text is HTML-escaped (``<``, ``>``, ``&``) and every
-  Markdown special character is backslash-escaped, so ``<script>`` or
+  Markdown special character is backslash-escaped
+  (:func:`~workshop.presentation.escape_markdown_file`), so ``<script>`` or
   ``[x](javascript:...)`` is shown as the literal text that was typed.
 
 CSV downloads start with a UTF-8 byte order mark by default (``bom=True``) so
@@ -24,19 +25,20 @@ language); titles inside the rows are in ``lang``.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
 from workshop.advice import Advice, Step, next_band_advice
-from workshop.content_model import Item, Rubric, level_key
+from workshop.answers import NA_TEXT, canonical_text, format_score, item_answer
+from workshop.content.model import Item, Rubric, level_key
 from workshop.models import ActionItem, Group, Snapshot, Workshop
-from workshop.scoring import AnswerError, canonical_text, format_score, parse_answer
+from workshop.presentation import escape_markdown_file
 from workshop.wrapup import (
     GroupResult,
     Translate,
+    answer_cells,
     answer_values,
     discussion_prompts,
     group_results,
@@ -94,24 +96,6 @@ def csv_safe(text: object) -> str:
     return value
 
 
-_MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|~$:")
-
-
-def md_escape(text: object, *, table: bool = False) -> str:
-    """User text made inert in Markdown and HTML.
-
-    ``<``, ``>`` and ``&`` become entities; Markdown specials (and ``:``, so that
-    no ``scheme:`` can form a link) are backslash-escaped. Line breaks become hard
-    breaks, or `` / `` inside a table cell where a break would end the row.
-    """
-    value = "" if text is None else str(text)
-    escaped = "".join(f"\\{char}" if char in _MARKDOWN_SPECIALS else char for char in value)
-    escaped = html.escape(escaped, quote=False)
-    lines = [line.strip() for line in escaped.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    lines = [line for line in lines if line] or [""]
-    return " / ".join(lines) if table else "  \n  ".join(lines)
-
-
 def _csv_text(rows: Iterable[Sequence[object]], header: Sequence[str], bom: bool) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -126,10 +110,8 @@ def _csv_text(rows: Iterable[Sequence[object]], header: Sequence[str], bom: bool
 
 def stored_value(rubric: Rubric, item_id: str, text: str | None) -> tuple[str, bool]:
     """(value to show, is valid): canonical text ("0.5", "N/A", "") or the raw invalid text."""
-    item = rubric.item(item_id)
-    try:
-        parsed = parse_answer(text, rubric.levels, item_id=item_id, na_allowed=item.na_allowed)
-    except AnswerError:
+    parsed = item_answer(rubric, rubric.item(item_id), text)
+    if parsed is None:
         return ("" if text is None else str(text)), False
     return canonical_text(parsed), True
 
@@ -169,28 +151,24 @@ def tidy_csv(rubric: Rubric, snapshot: Snapshot, lang: str, *, bom: bool = True)
     """One row per group x rubric item (unanswered items included, value empty)."""
     workshop = snapshot.workshop
     rows = []
-    for group in ordered_groups(snapshot):
-        stored = snapshot.group_answers(group.id)
-        for section in rubric.sections:
-            for item in section.items:
-                answer = stored.get(item.id)
-                value, _valid = stored_value(rubric, item.id, answer.value if answer else None)
-                rows.append(
-                    (
-                        workshop.title,
-                        workshop.date,
-                        group.name,
-                        group.system,
-                        group.phase,
-                        section.short.get(lang),
-                        item.id,
-                        item.title.get(lang),
-                        value,
-                        answer.note if answer else "",
-                        answer.updated_at if answer else "",
-                        answer.updated_by if answer else "",
-                    )
-                )
+    for group, section, item, answer in answer_cells(rubric, snapshot):
+        value, _valid = stored_value(rubric, item.id, answer.value if answer else None)
+        rows.append(
+            (
+                workshop.title,
+                workshop.date,
+                group.name,
+                group.system,
+                group.phase,
+                section.short.get(lang),
+                item.id,
+                item.title.get(lang),
+                value,
+                answer.note if answer else "",
+                answer.updated_at if answer else "",
+                answer.updated_by if answer else "",
+            )
+        )
     return _csv_text(rows, TIDY_COLUMNS, bom)
 
 
@@ -228,17 +206,26 @@ def actions_csv(rubric: Rubric, snapshot: Snapshot, lang: str, *, bom: bool = Tr
 def _shown_value(rubric: Rubric, item_id: str, text: str | None, t: Translate) -> str:
     value, valid = stored_value(rubric, item_id, text)
     if not valid:
-        return t("reports.value_invalid", value=md_escape(value, table=True))
+        return t("reports.value_invalid", value=escape_markdown_file(value, table=True))
     if value == "":
         return t("reports.value_unanswered")
-    if value == "N/A":
+    if value == NA_TEXT:
         return t("reports.value_na")
     return f"**{value}**"
 
 
+def _meta(workshop: Workshop, rubric: Rubric, lang: str, t: Translate) -> str:
+    """The line under a document's title: its date and rubric."""
+    return t(
+        "reports.report_meta",
+        date=escape_markdown_file(workshop.date),
+        rubric=escape_markdown_file(rubric.title.get(lang)),
+    )
+
+
 def _phase(group: Group, t: Translate) -> str:
     text = t(f"reports.phase_{group.phase}")
-    return md_escape(group.phase) if text.startswith("reports.") else text
+    return escape_markdown_file(group.phase) if text.startswith("reports.") else text
 
 
 def advice_lines(rubric: Rubric, advice: Advice, lang: str, t: Translate) -> list[str]:
@@ -246,16 +233,16 @@ def advice_lines(rubric: Rubric, advice: Advice, lang: str, t: Translate) -> lis
     if advice.band is None:
         return [t("reports.advice_no_score")]
     if advice.target is None:
-        return [t("reports.advice_top", band=md_escape(advice.band.label.get(lang)))]
+        return [t("reports.advice_top", band=escape_markdown_file(advice.band.label.get(lang)))]
     lines = [
         t(
             "reports.advice_target",
-            band=md_escape(advice.target.label.get(lang)),
+            band=escape_markdown_file(advice.target.label.get(lang)),
             edge=format_score(advice.threshold),
         )
     ]
     for plan in advice.sections:
-        section = md_escape(rubric.section(plan.section_id).title.get(lang))
+        section = escape_markdown_file(rubric.section(plan.section_id).title.get(lang))
         if not plan.reachable:
             lines.append(
                 "- "
@@ -278,7 +265,7 @@ def advice_lines(rubric: Rubric, advice: Advice, lang: str, t: Translate) -> lis
             )
         )
         for first, last, gain in _merged_steps(plan.steps):
-            title = md_escape(rubric.item(first.item_id).title.get(lang))
+            title = escape_markdown_file(rubric.item(first.item_id).title.get(lang))
             lines.append(
                 "  - "
                 + t(
@@ -321,7 +308,7 @@ def _sections_table(rubric: Rubric, result: GroupResult, lang: str, t: Translate
     ]
     for section in rubric.sections:
         score = result.score.sections[section.id]
-        name = md_escape(section.title.get(lang), table=True)
+        name = escape_markdown_file(section.title.get(lang), table=True)
         if section.id in result.minimum_sections:
             name = f"**{name}**"
         shown = t("reports.all_na") if score.all_na else format_score(score.score)
@@ -338,9 +325,13 @@ def _group_section(
     group = result.group
     head = "#" * level
     lines = [
-        f"{head} {md_escape(group.name)} — {md_escape(group.system)}",
+        f"{head} {escape_markdown_file(group.name)} — {escape_markdown_file(group.system)}",
         "",
-        t("reports.group_meta", phase=_phase(group, t), tutor=md_escape(group.tutor) or "—"),
+        t(
+            "reports.group_meta",
+            phase=_phase(group, t),
+            tutor=escape_markdown_file(group.tutor) or "—",
+        ),
         "",
     ]
     score = result.score
@@ -350,8 +341,8 @@ def _group_section(
             t(
                 "reports.final_line",
                 score=final,
-                band=md_escape(score.band.label.get(lang)),
-                meaning=md_escape(score.band.meaning.get(lang)),
+                band=escape_markdown_file(score.band.label.get(lang)),
+                meaning=escape_markdown_file(score.band.meaning.get(lang)),
             )
         )
     else:
@@ -360,7 +351,11 @@ def _group_section(
         lines += ["", t("reports.provisional_line", answered=result.answered, total=result.total)]
     if result.minimum_sections:
         weakest = join_names(
-            [md_escape(rubric.section(s).title.get(lang)) for s in result.minimum_sections], lang
+            [
+                escape_markdown_file(rubric.section(s).title.get(lang))
+                for s in result.minimum_sections
+            ],
+            lang,
         )
         lines += ["", t("reports.group_weakest", sections=weakest)]
     lines += ["", *_sections_table(rubric, result, lang, t), ""]
@@ -372,13 +367,13 @@ def _group_section(
     lines += [f"{head}# {t('reports.heading_items')}", ""]
     stored = snapshot.group_answers(group.id)
     for section in rubric.sections:
-        lines += [f"**{md_escape(section.title.get(lang))}**", ""]
+        lines += [f"**{escape_markdown_file(section.title.get(lang))}**", ""]
         for item in section.items:
             answer = stored.get(item.id)
             value = _shown_value(rubric, item.id, answer.value if answer else None, t)
-            line = f"- `{item.id}` {md_escape(item.title.get(lang))}: {value}"
+            line = f"- `{item.id}` {escape_markdown_file(item.title.get(lang))}: {value}"
             if answer and answer.note.strip():
-                line += f" — {md_escape(answer.note)}"
+                line += f" — {escape_markdown_file(answer.note)}"
             lines.append(line)
         lines.append("")
     return lines
@@ -410,19 +405,19 @@ def _actions_table(
         group = groups.get(action.group_id)
         item = _item_or_none(rubric, action.item_id)
         item_text = (
-            f"`{item.id}` {md_escape(item.title.get(lang), table=True)}"
+            f"`{item.id}` {escape_markdown_file(item.title.get(lang), table=True)}"
             if item
-            else md_escape(action.item_id, table=True)
+            else escape_markdown_file(action.item_id, table=True)
         )
         lines.append(
             "| "
             + " | ".join(
                 (
                     str(action.priority),
-                    md_escape(action.what, table=True),
-                    md_escape(action.owner, table=True),
-                    md_escape(action.due, table=True),
-                    md_escape(group.name if group else action.group_id, table=True),
+                    escape_markdown_file(action.what, table=True),
+                    escape_markdown_file(action.owner, table=True),
+                    escape_markdown_file(action.due, table=True),
+                    escape_markdown_file(group.name if group else action.group_id, table=True),
                     item_text,
                 )
             )
@@ -454,16 +449,7 @@ def markdown_report(
         if not results:
             raise KeyError(group_id)
 
-    lines = [
-        f"# {md_escape(workshop.title)}",
-        "",
-        t(
-            "reports.report_meta",
-            date=md_escape(workshop.date),
-            rubric=md_escape(rubric.title.get(lang)),
-        ),
-        "",
-    ]
+    lines = [f"# {escape_markdown_file(workshop.title)}", "", _meta(workshop, rubric, lang, t), ""]
     if group_id is None:
         lines += [f"## {t('reports.heading_scores')}", ""]
         if results:
@@ -473,7 +459,7 @@ def markdown_report(
                 lines += [
                     t(
                         "reports.workshop_weakest",
-                        section=md_escape(rubric.section(weakest).title.get(lang)),
+                        section=escape_markdown_file(rubric.section(weakest).title.get(lang)),
                     ),
                     "",
                 ]
@@ -481,8 +467,10 @@ def markdown_report(
             lines += [t("reports.no_groups"), ""]
         lines += [f"## {t('reports.heading_discussion')}", ""]
         for prompt in discussion_prompts(rubric, snapshot, lang, t=t, results=results):
-            lines.append(f"- **{md_escape(prompt.title)}** {md_escape(prompt.detail)}")
-            lines += [f"  - {md_escape(question)}" for question in prompt.questions]
+            lines.append(
+                f"- **{escape_markdown_file(prompt.title)}** {escape_markdown_file(prompt.detail)}"
+            )
+            lines += [f"  - {escape_markdown_file(question)}" for question in prompt.questions]
         lines.append("")
 
     level = 2
@@ -500,7 +488,7 @@ def _scores_table(
     header = [
         t("reports.col_group"),
         t("reports.col_system"),
-        *(md_escape(s.short.get(lang), table=True) for s in rubric.sections),
+        *(escape_markdown_file(s.short.get(lang), table=True) for s in rubric.sections),
         t("reports.col_final"),
         t("reports.col_band"),
     ]
@@ -510,8 +498,8 @@ def _scores_table(
     ]
     for result in results:
         cells = [
-            md_escape(result.group.name, table=True),
-            md_escape(result.group.system, table=True),
+            escape_markdown_file(result.group.name, table=True),
+            escape_markdown_file(result.group.system, table=True),
         ]
         for section in rubric.sections:
             shown = format_score(result.score.sections[section.id].score)
@@ -521,7 +509,7 @@ def _scores_table(
             final += " *"
         cells.append(final)
         band = result.score.band
-        cells.append(md_escape(band.label.get(lang), table=True) if band else "—")
+        cells.append(escape_markdown_file(band.label.get(lang), table=True) if band else "—")
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", t("reports.scores_legend"), ""]
     return lines
@@ -536,8 +524,8 @@ def _acceptance(
         return [f"- {t('reports.ticket_no_item')}"]
     answer = snapshot.group_answers(action.group_id).get(item.id)
     value, valid = stored_value(rubric, item.id, answer.value if answer else None)
-    title = md_escape(item.title.get(lang))
-    if value == "N/A":
+    title = escape_markdown_file(item.title.get(lang))
+    if value == NA_TEXT:
         return [
             f"- {t('reports.ticket_item', item=f'`{item.id}` {title}', now=t('reports.value_na'))}",
             f"- {t('reports.ticket_na')}",
@@ -551,7 +539,7 @@ def _acceptance(
         return lines
     target = level_key(higher[0])
     criteria = item.criteria.get(target)
-    text = md_escape(criteria.get(lang)) if criteria else ""
+    text = escape_markdown_file(criteria.get(lang)) if criteria else ""
     lines.append(f"- {t('reports.ticket_acceptance', level=target, criteria=text)}")
     return lines
 
@@ -568,32 +556,28 @@ def actions_markdown(
     t = resolve_translate(lang, t)
     workshop = snapshot.workshop
     groups = _groups_by_id(snapshot)
-    lines = [
-        f"# {t('reports.tickets_title', workshop=md_escape(workshop.title))}",
-        "",
-        t(
-            "reports.report_meta",
-            date=md_escape(workshop.date),
-            rubric=md_escape(rubric.title.get(lang)),
-        ),
-        "",
-    ]
+    title = t("reports.tickets_title", workshop=escape_markdown_file(workshop.title))
+    lines = [f"# {title}", "", _meta(workshop, rubric, lang, t), ""]
     actions = sorted_actions(snapshot, group_id)
     if not actions:
         lines.append(t("reports.no_actions"))
     for action in actions:
         group = groups.get(action.group_id)
-        heading = t("reports.ticket_heading", priority=action.priority, what=md_escape(action.what))
+        heading = t(
+            "reports.ticket_heading",
+            priority=action.priority,
+            what=escape_markdown_file(action.what),
+        )
         lines += [
             f"## {heading}",
             "",
-            f"- {t('reports.ticket_owner', owner=md_escape(action.owner) or '—')}",
-            f"- {t('reports.ticket_due', due=md_escape(action.due) or '—')}",
+            f"- {t('reports.ticket_owner', owner=escape_markdown_file(action.owner) or '—')}",
+            f"- {t('reports.ticket_due', due=escape_markdown_file(action.due) or '—')}",
             "- "
             + t(
                 "reports.ticket_group",
-                group=md_escape(group.name if group else action.group_id),
-                system=md_escape(group.system if group else "") or "—",
+                group=escape_markdown_file(group.name if group else action.group_id),
+                system=escape_markdown_file(group.system if group else "") or "—",
             ),
             *_acceptance(rubric, snapshot, action, lang, t),
             "",

@@ -1,9 +1,8 @@
-"""Scoring engine: turn what people typed into a sheet into section and final scores.
+"""Scoring engine: turn one group's answers into section and final scores.
 
-Answers arrive as text (a tutor's form, a cell of a Google Sheet, a CSV row), so
-parsing is tolerant of the many ways people write the same answer (``.5``,
-``0,5``, full-width ``０．５``, ``n/a``, ``対象外``) but never guesses: anything
-else is an :class:`AnswerError` that names the item and the value, and the cell
+What an answer text means (``0,5``, ``N/A``, ``対象外``, ...) is
+:mod:`workshop.answers`' job; here a cell that is not an answer is an
+:class:`~workshop.answers.AnswerError` that names the item and the value, and
 counts as unanswered instead of silently becoming 0.
 
 Rules (ML Test Score, 2017, with the "not applicable" extension):
@@ -15,234 +14,28 @@ Rules (ML Test Score, 2017, with the "not applicable" extension):
 * The final score is the minimum of the section scores: the weakest section decides.
 * Unanswered or invalid items count 0 and make the result *provisional*.
 
-Everything here is pure (no I/O, no Streamlit) so pages, the CLI and the tests
-share exactly one implementation.
+Everything here is pure (no Streamlit; the only file read is the message texts,
+once per process) so pages, the CLI and the tests share exactly one implementation.
 """
 
 from __future__ import annotations
 
-import functools
-import math
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
-from workshop.content_model import Band, Rubric, Text, level_key
+from workshop.answers import (
+    UNANSWERED,
+    AnswerError,
+    ParsedAnswer,
+    answer_error,
+    item_answer,
+    parse_answer,
+    round_score,
+)
+from workshop.content.model import Band, Rubric
 
-# Scores are rounded before they are compared or shown. Levels 0/0.5/1 add up
-# exactly in binary floating point, but scaling by items/applicable does not
-# (4 * 7 / 6); nine decimals removes that noise while keeping 1.0000001 apart
-# from 1 at a band edge.
-SCORE_DECIMALS = 9
-_LEVEL_TOLERANCE = 1e-9
-
-NA_TEXT = "N/A"
-AnswerKind = Literal["value", "na", "unanswered"]
-
-# Compared after NFKC normalisation, lower-casing and removing inner spaces.
-_NA_TOKENS = frozenset({"n/a", "na", "-", "対象外"})
-# Dashes that are not "-" even after NFKC: spreadsheet autocorrect produces the
-# typographic ones, and a Japanese IME in full-width mode types "ー" for "-".
-_DASH_LOOKALIKES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc")
-_NUMBER = re.compile(r"^(?:\d+(?:\.\d*)?|\.\d+)$")
-
-
-# --------------------------------------------------------------------------- errors
-
-# Every message a person may see, in both languages. ``{levels}`` lists the
-# allowed numbers, ``{na}`` adds "or N/A" when the item allows it.
-_MESSAGES: dict[str, Text] = {
-    "invalid": Text(
-        en="{prefix}{value!r} is not a valid answer; use {levels}{na}",
-        ja="{prefix}「{value}」は回答として使えません。{levels}{na} のいずれかを入力してください",
-    ),
-    "na_not_allowed": Text(
-        en="N/A is not allowed for {item}",
-        ja="{item} には N/A（対象外）を使えません",
-    ),
-    "unknown_item": Text(
-        en="unknown item {item!r}",
-        ja="「{item}」という項目はありません",
-    ),
-    "duplicate_rows": Text(
-        en="{item} appears more than once (rows {rows})",
-        ja="{item} が複数回あります（{rows} 行目）",
-    ),
-    "duplicate": Text(
-        en="{item} is given more than once",
-        ja="{item} が複数回指定されています",
-    ),
-    "missing_item_id": Text(
-        en="a score ({value!r}) without an item id",
-        ja="項目 ID のないスコア（「{value}」）があります",
-    ),
-}
-_OR_NA = Text(en=" or N/A", ja=" または N/A")
-_THIS_ITEM = Text(en="this item", ja="この項目")
-_AND = Text(en=" and ", ja="、")
-
-
-class AnswerError(ValueError):
-    """An answer that cannot be used, naming the item and the value as typed.
-
-    ``message`` is English (the CLI's JSON contract); :meth:`localized` gives the
-    same message in another language for the app. ``row`` is the spreadsheet/CSV
-    row (header = 1) when the answer came from one.
-    """
-
-    def __init__(
-        self,
-        item_id: str,
-        value: str,
-        message: str,
-        *,
-        row: int | None = None,
-        code: str = "invalid",
-        message_ja: str = "",
-    ) -> None:
-        super().__init__(message)
-        self.item_id = item_id
-        self.value = value
-        self.message = message
-        self.row = row
-        self.code = code
-        self.message_ja = message_ja or message
-
-    def localized(self, lang: str) -> str:
-        return self.message_ja if lang == "ja" else self.message
-
-    def with_row(self, row: int | None) -> AnswerError:
-        return AnswerError(
-            self.item_id,
-            self.value,
-            self.message,
-            row=row,
-            code=self.code,
-            message_ja=self.message_ja,
-        )
-
-    def _key(self) -> tuple[object, ...]:
-        return (self.item_id, self.value, self.message, self.row, self.code)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, AnswerError) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __repr__(self) -> str:
-        return (
-            f"AnswerError(item_id={self.item_id!r}, value={self.value!r}, "
-            f"message={self.message!r}, row={self.row!r})"
-        )
-
-
-def _make_error(
-    code: str, item_id: str, value: str, *, row: int | None = None, **params: str
-) -> AnswerError:
-    """Build an error with its message rendered in both languages."""
-
-    def render(lang: str) -> str:
-        fields = {
-            "item": item_id or _THIS_ITEM.get(lang),
-            "value": value,
-            "prefix": f"{item_id}: " if item_id else "",
-            "na": _OR_NA.get(lang) if params.get("na_allowed") == "yes" else "",
-            "levels": params.get("levels", ""),
-            "rows": _AND.get(lang).join(params.get("rows", "").split()),
-        }
-        return _MESSAGES[code].get(lang).format(**fields)
-
-    return AnswerError(item_id, value, render("en"), row=row, code=code, message_ja=render("ja"))
-
-
-# --------------------------------------------------------------------------- parsing
-
-
-@dataclass(frozen=True)
-class ParsedAnswer:
-    """A usable answer: a level (``value``), not applicable, or not answered yet."""
-
-    kind: AnswerKind
-    value: float | None = None
-
-    @property
-    def is_value(self) -> bool:
-        return self.kind == "value"
-
-
-UNANSWERED = ParsedAnswer("unanswered")
-NOT_APPLICABLE = ParsedAnswer("na")
-
-
-def _levels_text(levels: Sequence[float]) -> str:
-    return ", ".join(level_key(level) for level in levels)
-
-
-def parse_answer(
-    text: str | float | None,
-    levels: Sequence[float],
-    *,
-    item_id: str = "",
-    na_allowed: bool = True,
-) -> ParsedAnswer:
-    """Parse one typed answer; raise :class:`AnswerError` for anything not clearly meant.
-
-    ``levels`` are the rubric's allowed numbers. ``na_allowed`` is False for an item
-    whose rubric entry has no "not applicable" case. Numbers read from a sheet
-    (not text) are accepted too, as their decimal representation.
-    """
-    raw = "" if text is None else text if isinstance(text, str) else str(text)
-    outcome = _parse_cached(raw, tuple(levels), na_allowed)
-    if isinstance(outcome, ParsedAnswer):
-        return outcome
-    code, extra = outcome
-    raise _make_error(code, item_id, raw, **dict(extra))
-
-
-@functools.lru_cache(maxsize=4096)
-def _parse_cached(
-    raw: str, levels: tuple[float, ...], na_allowed: bool
-) -> ParsedAnswer | tuple[str, tuple[tuple[str, str], ...]]:
-    """The parse of one text, memoised: a wrap-up or history parses the same few texts
-    ("0", "0.5", "1", "N/A") thousands of times. Errors come back as data so the caller
-    can name the item."""
-    normal = unicodedata.normalize("NFKC", raw).strip()
-    if not normal:
-        return UNANSWERED
-
-    token = "".join(normal.split()).lower()
-    if token in _DASH_LOOKALIKES:
-        token = "-"
-    if token in _NA_TOKENS:
-        if not na_allowed:
-            return ("na_not_allowed", ())
-        return NOT_APPLICABLE
-
-    number = normal
-    if number.count(",") == 1 and "." not in number:
-        number = number.replace(",", ".")  # decimal comma: "0,5"
-    if _NUMBER.match(number):
-        value = float(number)
-        for level in levels:
-            if math.isclose(value, level, rel_tol=0.0, abs_tol=_LEVEL_TOLERANCE):
-                return ParsedAnswer("value", float(level))
-
-    return (
-        "invalid",
-        (("levels", _levels_text(levels)), ("na_allowed", "yes" if na_allowed else "no")),
-    )
-
-
-def canonical_text(parsed: ParsedAnswer) -> str:
-    """How an answer is written back: "0", "0.5", "1", "N/A" or "" (unanswered)."""
-    if parsed.kind == "value" and parsed.value is not None:
-        return level_key(parsed.value)
-    if parsed.kind == "na":
-        return NA_TEXT
-    return ""
+# --------------------------------------------------------------------------- item ids
 
 
 def normalize_item_id(text: str) -> str:
@@ -259,12 +52,7 @@ def valid_answers(rubric: Rubric, values: Mapping[str, str]) -> dict[str, Parsed
     by_id = {normalize_item_id(key): text for key, text in values.items()}
     result: dict[str, ParsedAnswer] = {}
     for item in rubric.items:
-        try:
-            result[item.id] = parse_answer(
-                by_id.get(item.id), rubric.levels, item_id=item.id, na_allowed=item.na_allowed
-            )
-        except AnswerError:
-            result[item.id] = UNANSWERED
+        result[item.id] = item_answer(rubric, item, by_id.get(item.id)) or UNANSWERED
     return result
 
 
@@ -308,10 +96,6 @@ class AnswerRow:
     note: str = ""
 
 
-def round_score(value: float) -> float:
-    return round(value, SCORE_DECIMALS)
-
-
 def band_for(rubric: Rubric, final: float | None) -> Band | None:
     """The first band whose max is >= ``final`` (a max of None is above everything)."""
     if final is None:
@@ -343,19 +127,18 @@ def score_rows(rubric: Rubric, rows: Iterable[AnswerRow]) -> GroupScore:
         item_id = normalize_item_id(row.item_id)
         if not item_id:
             if row.score.strip():
-                errors.append(_make_error("missing_item_id", "", row.score, row=row.row))
+                errors.append(answer_error("missing_item_id", "", row.score, row=row.row))
             continue
         seen.setdefault(item_id, []).append(row)
     for item_id, item_rows in seen.items():
         if len(item_rows) > 1:
-            numbers = " ".join(str(r.row) for r in item_rows)
             errors.append(
-                _make_error(
+                answer_error(
                     "duplicate_rows",
                     item_id,
                     item_rows[-1].score,
                     row=item_rows[-1].row,
-                    rows=numbers,
+                    rows=[r.row for r in item_rows],
                 )
             )
             values[item_id] = ""  # known item, but which row counts would be a guess
@@ -381,12 +164,12 @@ def _score(
         if item_id in by_id:
             # Two spellings of one id ("data-1", "Data-1"): same rule as duplicate rows.
             if item_id not in duplicated:
-                errors.append(_make_error("duplicate", item_id, str(text)))
+                errors.append(answer_error("duplicate", item_id, str(text)))
             duplicated.add(item_id)
             continue
         by_id[item_id] = text
         if item_id not in known:
-            errors.append(_make_error("unknown_item", key, str(text), row=rows.get(item_id)))
+            errors.append(answer_error("unknown_item", key, str(text), row=rows.get(item_id)))
     for item_id in duplicated:
         by_id[item_id] = ""
 
@@ -472,11 +255,3 @@ def to_json(score: GroupScore) -> dict[str, object]:
         "provisional": bool(score.provisional),
         "errors": [error_to_json(error) for error in score.errors],
     }
-
-
-def format_score(value: float | None, decimals: int = 2) -> str:
-    """A score for people: at most ``decimals`` decimals, no trailing zeros; "—" for None."""
-    if value is None:
-        return "—"
-    text = f"{round_score(value):.{decimals}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text

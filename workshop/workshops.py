@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from workshop.content_model import LANGUAGES
+from workshop.content.model import LANGUAGES
 from workshop.models import PHASES, Group, Workshop
 from workshop.security import hash_passcode, new_id, new_join_code, new_token, verify_passcode
 from workshop.store.base import NotFound, Store

@@ -20,25 +20,25 @@ scores would only drag the means down and name them in every "gap".
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
+from workshop.answers import (
+    NA_TEXT,
+    ParsedAnswer,
+    canonical_text,
+    format_score,
+    item_answer,
+    round_score,
+)
 from workshop.compare import common_gaps, minimum_section_counts, section_means, teachers
 from workshop.compare import weakest_section as compare_weakest_section
-from workshop.content_model import Rubric, level_key
-from workshop.models import Group, Snapshot
-from workshop.scoring import (
-    AnswerError,
-    GroupScore,
-    ParsedAnswer,
-    format_score,
-    parse_answer,
-    round_score,
-    score_answers,
-    valid_answers,
-)
+from workshop.content.model import Item, Rubric, Section
+from workshop.models import Answer, Group, Snapshot
+from workshop.scoring import GroupScore, score_answers, valid_answers
 
 Translate = Callable[..., str]
 
@@ -54,7 +54,7 @@ KIND_TEACH = "teach"
 KIND_NOT_ENOUGH = "not_enough"
 
 # Answer categories of the heatmap (levels appear as their canonical text, "0", "0.5", "1").
-CATEGORY_NA = "N/A"
+CATEGORY_NA = NA_TEXT
 CATEGORY_UNANSWERED = "unanswered"
 CATEGORY_INVALID = "invalid"
 
@@ -115,6 +115,28 @@ class GroupResult:
 def ordered_groups(snapshot: Snapshot) -> list[Group]:
     """Groups by their position (stable, so equal positions keep the store's order)."""
     return sorted(snapshot.groups, key=lambda group: group.position)
+
+
+class AnswerCell(NamedTuple):
+    """One group's answer to one rubric item (``answer`` None: nothing stored)."""
+
+    group: Group
+    section: Section
+    item: Item
+    answer: Answer | None
+
+    @property
+    def text(self) -> str | None:
+        return self.answer.value if self.answer else None
+
+
+def answer_cells(rubric: Rubric, snapshot: Snapshot) -> Iterator[AnswerCell]:
+    """Every group x rubric item, groups in their order and items in the rubric's."""
+    for group in ordered_groups(snapshot):
+        stored = snapshot.group_answers(group.id)
+        for section in rubric.sections:
+            for item in section.items:
+                yield AnswerCell(group, section, item, stored.get(item.id))
 
 
 def answer_values(snapshot: Snapshot, group_id: str) -> dict[str, str]:
@@ -365,38 +387,27 @@ def section_scores_frame(rubric: Rubric, results: Sequence[GroupResult], lang: s
 
 
 def answer_category(rubric: Rubric, item_id: str, text: str | None) -> str:
-    """ "0", "0.5", "1" (the level as text), "N/A", "unanswered" or "invalid"."""
-    item = rubric.item(item_id)
-    try:
-        parsed = parse_answer(text, rubric.levels, item_id=item_id, na_allowed=item.na_allowed)
-    except AnswerError:
+    """The answer's canonical text ("0", "0.5", "1", "N/A"), "unanswered" or "invalid"."""
+    parsed = item_answer(rubric, rubric.item(item_id), text)
+    if parsed is None:
         return CATEGORY_INVALID
-    if parsed.kind == "na":
-        return CATEGORY_NA
-    if parsed.kind == "value" and parsed.value is not None:
-        return level_key(parsed.value)
-    return CATEGORY_UNANSWERED
+    return canonical_text(parsed) or CATEGORY_UNANSWERED
 
 
 def heatmap_frame(rubric: Rubric, snapshot: Snapshot, lang: str) -> pd.DataFrame:
     """One row per group x item with the answer's category (every group, answered or not)."""
-    rows = []
-    for group in ordered_groups(snapshot):
-        stored = snapshot.group_answers(group.id)
-        for section in rubric.sections:
-            for item in section.items:
-                answer = stored.get(item.id)
-                rows.append(
-                    (
-                        group.name,
-                        group.id,
-                        item.id,
-                        item.title.get(lang),
-                        section.short.get(lang),
-                        section.id,
-                        answer_category(rubric, item.id, answer.value if answer else None),
-                    )
-                )
+    rows = [
+        (
+            cell.group.name,
+            cell.group.id,
+            cell.item.id,
+            cell.item.title.get(lang),
+            cell.section.short.get(lang),
+            cell.section.id,
+            answer_category(rubric, cell.item.id, cell.text),
+        )
+        for cell in answer_cells(rubric, snapshot)
+    ]
     return pd.DataFrame(rows, columns=list(HEATMAP_COLUMNS))
 
 

@@ -33,7 +33,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.support.browser import ARTIFACTS, field_selector, wait_for_app
 from tests.support.fake_sheets import RequestRecord, peak_in_window
-from workshop.content_model import Rubric
+from workshop.content.model import Rubric
 
 #: The tutor page's radio options, in order (N/A only where the item allows it).
 LEVELS: tuple[str, ...] = ("0", "0.5", "1")

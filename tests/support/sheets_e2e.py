@@ -27,7 +27,7 @@ from tests.support.fake_sheets import FakeProcess
 from tests.support.rehearsal import options_of, other_user
 from workshop import clock as clk
 from workshop.content import load_catalog
-from workshop.content_model import Rubric
+from workshop.content.model import Rubric
 from workshop.models import Group
 from workshop.store.sheets import SheetsStore, clear_shared_books
 from workshop.workshops import GroupDraft, create_workshop

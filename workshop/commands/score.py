@@ -18,76 +18,21 @@ import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 
-from workshop.content_model import Rubric, Text
-from workshop.scoring import AnswerRow, GroupScore, format_score, round_score, score_rows, to_json
+from workshop.answers import format_score, round_score
+from workshop.commands.texts import cli_text, cli_texts
+from workshop.content.model import Rubric
+from workshop.scoring import AnswerRow, GroupScore, score_rows, to_json
 
 DEFAULT_RUBRIC = "ml-test-score"
 REQUIRED_COLUMNS: tuple[str, ...] = ("item_id", "score")
 EXIT_OK, EXIT_INVALID, EXIT_BELOW = 0, 1, 2
-
-_T: dict[str, Text] = {
-    "help": Text(
-        en="Score one group's answers from a CSV file (item_id,score,note).",
-        ja="CSV ファイル（item_id,score,note）から 1 グループの回答を採点します。",
-    ),
-    "rubric": Text(en="Rubric", ja="ルーブリック"),
-    "section": Text(en="section", ja="セクション"),
-    "score": Text(en="score", ja="スコア"),
-    "raw": Text(en="raw", ja="素点"),
-    "answered": Text(en="answered", ja="回答済み"),
-    "applicable": Text(en="applicable", ja="対象"),
-    "all_na": Text(
-        en="all N/A: left out of the final score", ja="すべて対象外：最終スコアに含めません"
-    ),
-    "final": Text(en="Final score", ja="最終スコア"),
-    "band": Text(en="band", ja="区分"),
-    "no_final": Text(
-        en="Final score: none (every section is N/A)",
-        ja="最終スコア：なし（すべてのセクションが対象外）",
-    ),
-    "weakest": Text(en="Weakest section(s)", ja="最も弱いセクション"),
-    "provisional": Text(
-        en="Provisional: {count} item(s) unanswered or invalid; the score may still change.",
-        ja="暫定：未回答または無効な項目が {count} 件あります。スコアは変わる可能性があります。",
-    ),
-    "complete": Text(
-        en="Complete: every item is answered.", ja="完了：すべての項目に回答済みです。"
-    ),
-    "errors": Text(en="Errors ({count}):", ja="エラー（{count} 件）："),
-    "row": Text(en="row {row}", ja="{row} 行目"),
-    "below": Text(
-        en="Final score {final} is below --fail-under {limit}.",
-        ja="最終スコア {final} が --fail-under {limit} を下回っています。",
-    ),
-    "missing_columns": Text(
-        en="{source}: missing column(s) {columns}; the header must contain item_id,score(,note).",
-        ja="{source}：列 {columns} がありません。見出し行には item_id,score(,note) が必要です。",
-    ),
-    "duplicate_column": Text(
-        en="{source}: column {column} appears more than once in the header.",
-        ja="{source}：見出し行に列 {column} が複数あります。",
-    ),
-    "empty": Text(en="{source}: the file is empty.", ja="{source}：ファイルが空です。"),
-    "unreadable": Text(
-        en="{source}: cannot read the file ({reason}).",
-        ja="{source}：ファイルを読み込めません（{reason}）。",
-    ),
-    "not_utf8": Text(
-        en="{source}: not UTF-8 text; save the CSV as UTF-8.",
-        ja="{source}：UTF-8 のテキストではありません。CSV を UTF-8 で保存してください。",
-    ),
-    "rubric_error": Text(
-        en="cannot load rubric '{rubric}': {reason}",
-        ja="ルーブリック「{rubric}」を読み込めません：{reason}",
-    ),
-}
 
 
 class ScoreInputError(Exception):
     """The answers cannot be read at all (as opposed to an invalid answer in a cell)."""
 
     def __init__(self, key: str, **params: str) -> None:
-        self.text = Text(en=_T[key].en.format(**params), ja=_T[key].ja.format(**params))
+        self.text = cli_texts(f"score_{key}", **params)
         super().__init__(self.text.en)
 
 
@@ -171,7 +116,7 @@ def render_text(score: GroupScore, rubric: Rubric, lang: str = "en") -> str:
     """A readable table per section, the final score and band, and the provisional flag."""
 
     def t(key: str) -> str:
-        return _T[key].get(lang)
+        return cli_text(f"score_{key}", lang)
 
     header = (t("section"), t("score"), t("raw"), t("answered"), t("applicable"))
     rows = [
@@ -204,7 +149,7 @@ def render_text(score: GroupScore, rubric: Rubric, lang: str = "en") -> str:
         lines.append(f"{t('weakest')}: {', '.join(score.minimum_sections)}")
     if score.provisional:
         missing = sum(s.unanswered for s in score.sections.values())
-        lines.append(t("provisional").format(count=missing))
+        lines.append(cli_text("score_provisional", lang, count=missing))
     else:
         lines.append(t("complete"))
     return "\n".join(lines) + "\n"
@@ -213,9 +158,9 @@ def render_text(score: GroupScore, rubric: Rubric, lang: str = "en") -> str:
 def render_errors(score: GroupScore, lang: str = "en") -> str:
     if not score.errors:
         return ""
-    lines = [_T["errors"].get(lang).format(count=len(score.errors))]
+    lines = [cli_text("score_errors", lang, count=len(score.errors))]
     for error in score.errors:
-        where = _T["row"].get(lang).format(row=error.row) + ": " if error.row is not None else ""
+        where = cli_text("score_row", lang, row=error.row) + ": " if error.row is not None else ""
         lines.append(f"  {where}{error.localized(lang)}")
     return "\n".join(lines) + "\n"
 
@@ -241,7 +186,7 @@ def run_score(
     below = ""
     if code == EXIT_BELOW:
         final = format_score(score.final)
-        below = _T["below"].get(lang).format(final=final, limit=fail_under) + "\n"
+        below = cli_text("score_below", lang, final=final, limit=fail_under) + "\n"
     if fmt == "json":
         # stdout stays pure JSON (errors are inside it); only the gate message goes to stderr.
         return ScoreRun(
@@ -281,10 +226,10 @@ def _rows_from_sheet(args: argparse.Namespace) -> tuple[str, list[AnswerRow]]:
 def _main(args: argparse.Namespace) -> int:
     lang = args.lang
     if bool(args.sheet) == bool(args.file):
-        print("give either FILE.csv or --sheet URL_OR_KEY --group NAME", file=sys.stderr)
+        print(cli_text("score_source_missing", lang), file=sys.stderr)
         return EXIT_INVALID
     if args.sheet and not args.group:
-        print("--sheet needs --group NAME (the group's name in the sheet)", file=sys.stderr)
+        print(cli_text("score_group_missing", lang), file=sys.stderr)
         return EXIT_INVALID
     try:
         if args.sheet:
@@ -310,25 +255,24 @@ def _main(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = subparsers.add_parser("score", help=_T["help"].en, description=_T["help"].en)
+    summary = cli_text("score_help")
+    parser = subparsers.add_parser("score", help=summary, description=summary)
+    parser.add_argument("file", nargs="?", metavar="FILE.csv", help=cli_text("score_arg_file"))
+    parser.add_argument("--sheet", metavar="URL_OR_KEY", help=cli_text("score_arg_sheet"))
+    parser.add_argument("--group", metavar="NAME", help=cli_text("score_arg_group"))
+    parser.add_argument("--workshop", metavar="ID", help=cli_text("score_arg_workshop"))
     parser.add_argument(
-        "file", nargs="?", metavar="FILE.csv", help="answers CSV; '-' reads standard input"
-    )
-    parser.add_argument(
-        "--sheet", metavar="URL_OR_KEY", help="read the answers from this Google Sheet instead"
-    )
-    parser.add_argument("--group", metavar="NAME", help="with --sheet: the group's name")
-    parser.add_argument("--workshop", metavar="ID", help="with --sheet: the workshop id")
-    parser.add_argument(
-        "--rubric",
-        default="",
-        help=f"rubric id (default: the sheet's, or {DEFAULT_RUBRIC} for a CSV)",
+        "--rubric", default="", help=cli_text("score_arg_rubric", rubric=DEFAULT_RUBRIC)
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
-        "--fail-under", type=float, default=None, metavar="X", help="exit 2 if the final score < X"
+        "--fail-under",
+        type=float,
+        default=None,
+        metavar="X",
+        help=cli_text("score_arg_fail_under"),
     )
     parser.add_argument(
-        "--lang", choices=("en", "ja"), default="en", help="language of text output"
+        "--lang", choices=("en", "ja"), default="en", help=cli_text("score_arg_lang")
     )
     parser.set_defaults(func=_main)

@@ -25,82 +25,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from workshop.commands.texts import cli_text
 from workshop.config import Settings, SettingsError, load_settings
-from workshop.content_model import Text
+from workshop.content import program_texts
 from workshop.models import Group, Workshop
 from workshop.scoring import AnswerRow
 from workshop.store.base import NotFound, StoreConfigError, StoreError
+from workshop.templates import translate
+from workshop.workshops import InputError
 
 SECRETS_PATH = Path(".streamlit") / "secrets.toml"
 DEFAULT_TITLE = "ML Test Score workshop"
 EXIT_OK, EXIT_ERROR, EXIT_CONFIG = 0, 1, 2
-
-_T: dict[str, Text] = {
-    "help": Text(
-        en="Prepare a Google Sheet for a workshop (worksheets, groups, item rows, dropdowns).",
-        ja="ワークショップ用の Google スプレッドシートを準備します"
-        "（シート、グループ、項目行、選択肢）。",
-    ),
-    "prepare_help": Text(
-        en="Create whatever is missing in the sheet; answers already typed are kept.",
-        ja="シートに足りないものを作成します。入力済みの回答はそのまま残します。",
-    ),
-    "workshop": Text(
-        en="Workshop {id}: “{title}” ({date}, {language}, rubric {rubric})",
-        ja="ワークショップ {id}：「{title}」（{date}、{language}、ルーブリック {rubric}）",
-    ),
-    "created_workshop": Text(en="Created the workshop.", ja="ワークショップを作成しました。"),
-    "added_groups": Text(en="Added groups: {names}", ja="追加したグループ：{names}"),
-    "created_sheets": Text(en="Created worksheets: {names}", ja="作成したワークシート：{names}"),
-    "added_headers": Text(en="Added header cells: {names}", ja="追加した見出し：{names}"),
-    "added_rows": Text(
-        en="Added item rows to '{sheet}': {items}", ja="「{sheet}」に項目行を追加：{items}"
-    ),
-    "nothing": Text(
-        en="Everything was already in place; nothing changed.",
-        ja="すべて揃っていたため、何も変更していません。",
-    ),
-    "group_line": Text(
-        en="  {name}: join code {code}, worksheet '{sheet}'",
-        ja="  {name}：参加コード {code}、ワークシート「{sheet}」",
-    ),
-    "sheet_url": Text(en="Spreadsheet: {url}", ja="スプレッドシート：{url}"),
-    "problems": Text(
-        en="Cells to check in the sheet ({count}):", ja="シートで確認が必要なセル（{count} 件）："
-    ),
-    "ambiguous": Text(
-        en="The sheet holds several workshops ({ids}); choose one with --workshop ID.",
-        ja="シートに複数のワークショップ（{ids}）があります。--workshop ID で指定してください。",
-    ),
-    "no_workshop": Text(
-        en="No workshop {id} in the sheet.", ja="シートにワークショップ {id} はありません。"
-    ),
-    "no_group": Text(
-        en="No group named “{name}” in {where}.",
-        ja="{where} に「{name}」という名前のグループはありません。",
-    ),
-    "group_ambiguous": Text(
-        en="Several workshops have a group “{name}” ({ids}); choose one with --workshop ID.",
-        ja="複数のワークショップ（{ids}）に「{name}」グループがあります。"
-        "--workshop ID で指定してください。",
-    ),
-    "the_sheet": Text(en="the sheet", ja="シート"),
-    "unreadable_sheet": Text(
-        en="Worksheet '{sheet}' has no {columns} column in row 1; put the header back or run "
-        "`workshop sheets prepare`.",
-        ja="ワークシート「{sheet}」の 1 行目に {columns} 列がありません。見出しを戻すか "
-        "`workshop sheets prepare` を実行してください。",
-    ),
-    "missing_sheet": Text(
-        en="Worksheet '{sheet}' of group {group} was not found (renamed or deleted?).",
-        ja="グループ {group} のワークシート「{sheet}」が見つかりません（名前の変更または削除？）。",
-    ),
-}
-
-
-def _t(key: str, lang: str, **values: object) -> str:
-    return _T[key].get(lang).format(**values)
-
 
 # --------------------------------------------------------------------------- settings and store
 
@@ -161,7 +97,7 @@ def rows_from_sheet(
     if workshop_id:
         candidates = [w for w in workshops if w.id == workshop_id]
         if not candidates:
-            raise NotFound(_t("no_workshop", lang, id=workshop_id))
+            raise NotFound(cli_text("sheets_no_workshop", lang, id=workshop_id))
     else:
         candidates = workshops
     wanted = group_name.strip().casefold()
@@ -171,11 +107,15 @@ def rows_from_sheet(
             if group.name.strip().casefold() == wanted:
                 matches.append((workshop, group))
     if not matches:
-        where = f"workshop {workshop_id}" if workshop_id else _t("the_sheet", lang)
-        raise NotFound(_t("no_group", lang, name=group_name, where=where))
+        where = (
+            cli_text("sheets_in_workshop", lang, id=workshop_id)
+            if workshop_id
+            else cli_text("sheets_the_sheet", lang)
+        )
+        raise NotFound(cli_text("sheets_no_group", lang, name=group_name, where=where))
     if len(matches) > 1:
         ids = ", ".join(w.id for w, _ in matches)
-        raise NotFound(_t("group_ambiguous", lang, name=group_name, ids=ids))
+        raise NotFound(cli_text("sheets_group_ambiguous", lang, name=group_name, ids=ids))
     workshop, group = matches[0]
     return workshop.rubric_id, store.group_rows(workshop.id, group.id)
 
@@ -198,11 +138,11 @@ def parse_group_list(text: str) -> list[tuple[str, str]]:
 
 
 def _pick_workshop(store: Any, args: argparse.Namespace, lang: str) -> Workshop | None:
-    workshops = store.list_workshops(include_archived=False)
+    workshops: list[Workshop] = store.list_workshops(include_archived=False)
     if args.workshop:
-        found = store.get_workshop(args.workshop)
+        found: Workshop | None = store.get_workshop(args.workshop)
         if found is None:
-            raise NotFound(_t("no_workshop", lang, id=args.workshop))
+            raise NotFound(cli_text("sheets_no_workshop", lang, id=args.workshop))
         return found
     if args.title:
         same = [
@@ -210,7 +150,9 @@ def _pick_workshop(store: Any, args: argparse.Namespace, lang: str) -> Workshop 
         ]
         return same[0] if same else None
     if len(workshops) > 1:
-        raise StoreConfigError(_t("ambiguous", lang, ids=", ".join(w.id for w in workshops)))
+        raise StoreConfigError(
+            cli_text("sheets_ambiguous", lang, ids=", ".join(w.id for w in workshops))
+        )
     return workshops[0] if workshops else None
 
 
@@ -234,7 +176,7 @@ def prepare_sheet(store: Any, args: argparse.Namespace) -> list[str]:
             groups=[workshops.GroupDraft(name=n, system=s) for n, s in names],
             require_passcode=bool(args.passcode),
         )
-        lines.append(_t("created_workshop", lang))
+        lines.append(cli_text("sheets_created_workshop", lang))
     else:
         if args.passcode:
             changed = replace(workshop, passcode_hash=security.hash_passcode(args.passcode))
@@ -265,13 +207,13 @@ def prepare_sheet(store: Any, args: argparse.Namespace) -> list[str]:
             position += 1
             added.append(name)
         if added:
-            lines.append(_t("added_groups", lang, names=", ".join(added)))
+            lines.append(cli_text("sheets_added_groups", lang, names=", ".join(added)))
 
     report = store.prepare(workshop.id)
     lines.insert(
         0,
-        _t(
-            "workshop",
+        cli_text(
+            "sheets_workshop",
             lang,
             id=workshop.id,
             title=workshop.title,
@@ -281,19 +223,20 @@ def prepare_sheet(store: Any, args: argparse.Namespace) -> list[str]:
         ),
     )
     if report.worksheets:
-        lines.append(_t("created_sheets", lang, names=", ".join(report.worksheets)))
+        lines.append(cli_text("sheets_created_sheets", lang, names=", ".join(report.worksheets)))
     if report.headers:
-        lines.append(_t("added_headers", lang, names=", ".join(report.headers)))
+        lines.append(cli_text("sheets_added_headers", lang, names=", ".join(report.headers)))
     for sheet, items in report.item_rows.items():
-        lines.append(_t("added_rows", lang, sheet=sheet, items=", ".join(items)))
+        lines.append(cli_text("sheets_added_rows", lang, sheet=sheet, items=", ".join(items)))
     if len(lines) == 1:
-        lines.append(_t("nothing", lang))
+        lines.append(cli_text("sheets_nothing", lang))
     snapshot = store.snapshot(workshop.id)
     worksheets = store.group_worksheets(workshop.id)
     for group in snapshot.groups:
         lines.append(
-            _t(
-                "group_line",
+            "  "
+            + cli_text(
+                "sheets_group_line",
                 lang,
                 name=group.name,
                 code=group.join_code,
@@ -301,27 +244,18 @@ def prepare_sheet(store: Any, args: argparse.Namespace) -> list[str]:
             )
         )
     if snapshot.problems:
-        lines.append(_t("problems", lang, count=len(snapshot.problems)))
+        lines.append(cli_text("sheets_problems", lang, count=len(snapshot.problems)))
         lines.extend(f"  {p.where}: {p.what}" for p in snapshot.problems)
-    lines.append(_t("sheet_url", lang, url=store.url))
+    lines.append(cli_text("sheets_sheet_url", lang, url=store.url))
     return lines
 
 
-def _input_error_text(error: Exception, lang: str) -> str:
-    """A workshops.InputError in words, from the UI texts (falls back to its key)."""
-    key = getattr(error, "key", "")
-    values = getattr(error, "values", {})
-    try:
-        from workshop.content import load_ui_texts
-
-        return load_ui_texts()[f"errors.{key}"].get(lang).format(**values)
-    except Exception:
-        return f"{key}: {values}"
+def _input_error_text(error: InputError, lang: str) -> str:
+    """A workshops.InputError in words, from the UI texts (``⟦errors.key⟧`` when missing)."""
+    return translate(program_texts(), f"errors.{error.key}", lang, **error.values)
 
 
 def _prepare_main(args: argparse.Namespace) -> int:
-    from workshop.workshops import InputError
-
     lang = args.language
     try:
         store = _open_store(settings_for(args.spreadsheet))
@@ -342,25 +276,26 @@ def _prepare_main(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = subparsers.add_parser("sheets", help=_T["help"].en, description=_T["help"].en)
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    summary, prepare_summary = cli_text("sheets_help"), cli_text("sheets_prepare_help")
+    parser = subparsers.add_parser("sheets", help=summary, description=summary)
     commands = parser.add_subparsers(dest="sheets_command", metavar="COMMAND")
-    prepare = commands.add_parser(
-        "prepare", help=_T["prepare_help"].en, description=_T["prepare_help"].en
-    )
-    prepare.add_argument("spreadsheet", metavar="URL_OR_KEY", help="the Google Sheet")
+    prepare = commands.add_parser("prepare", help=prepare_summary, description=prepare_summary)
     prepare.add_argument(
-        "--groups",
-        default="",
-        help='comma-separated group names, optionally "Name=ML system" (e.g. "Team A,Team B")',
+        "spreadsheet", metavar="URL_OR_KEY", help=cli_text("sheets_arg_spreadsheet")
     )
-    prepare.add_argument("--workshop", default="", metavar="ID", help="complete this workshop")
-    prepare.add_argument("--title", default="", help=f"workshop title (default: {DEFAULT_TITLE})")
-    prepare.add_argument("--date", default="", help="ISO date (default: today)")
+    prepare.add_argument("--groups", default="", help=cli_text("sheets_arg_groups"))
+    prepare.add_argument(
+        "--workshop", default="", metavar="ID", help=cli_text("sheets_arg_workshop")
+    )
+    prepare.add_argument(
+        "--title", default="", help=cli_text("sheets_arg_title", title=DEFAULT_TITLE)
+    )
+    prepare.add_argument("--date", default="", help=cli_text("sheets_arg_date"))
     prepare.add_argument("--language", choices=("en", "ja"), default="en")
     prepare.add_argument("--rubric", default="ml-test-score")
     prepare.add_argument("--agenda", default="standard-60")
-    prepare.add_argument("--passcode", default="", help="host passcode (stored as a salted hash)")
+    prepare.add_argument("--passcode", default="", help=cli_text("sheets_arg_passcode"))
     prepare.set_defaults(sheets_func=_prepare_main)
 
     def dispatch(args: argparse.Namespace) -> int:

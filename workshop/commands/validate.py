@@ -11,20 +11,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+from workshop.commands.texts import cli_text
 from workshop.content import Catalog, check_paths, load_catalog
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "validate",
-        help="check rubric, agenda and UI text files",
-        description=(
-            "Check content files. With no PATH, checks every file the app loads: content/ "
-            "and the folders in WORKSHOP_CONTENT_DIRS. A PATH may be a file or a folder "
-            "(searched recursively)."
-        ),
+        "validate", help=cli_text("validate_help"), description=cli_text("validate_description")
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="file or folder to check")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help=cli_text("validate_arg_paths"))
     parser.set_defaults(func=run)
 
 
@@ -34,11 +29,16 @@ def run(args: argparse.Namespace) -> int:
         for problem in catalog.problems:
             print(problem, file=sys.stderr)
         count = len(catalog.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        key = "validate_problem_found" if count == 1 else "validate_problems_found"
+        print(cli_text(key, count=count), file=sys.stderr)
         return 1
     print(
-        f"OK: {len(catalog.rubrics)} rubrics, {len(catalog.agendas)} agendas, "
-        f"{len(catalog.ui_files)} UI files"
+        cli_text(
+            "validate_ok",
+            rubrics=len(catalog.rubrics),
+            agendas=len(catalog.agendas),
+            ui_files=len(catalog.ui_files),
+        )
     )
     return 0
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from workshop.content_model import Rubric
+from workshop.content.model import Rubric
 from workshop.models import Snapshot
 from workshop.sheets_client import Spreadsheet
 from workshop.store.base import StoreUnavailable

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from workshop.content_model import Rubric
+from workshop.content.model import Rubric
 from workshop.models import Workshop
 from workshop.store.base import NotFound, StoreConfigError
 from workshop.store.sheets.book import BookState, Rows, SharedBook

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from workshop.content_model import Rubric
+from workshop.content.model import Rubric
 from workshop.models import ClockState, Group, Workshop
 from workshop.scoring import normalize_item_id
 from workshop.store.sheets.book import BookState

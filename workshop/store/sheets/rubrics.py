@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from workshop.content_model import Rubric
+from workshop.content.model import Rubric
 
 #: How long a rubric that failed to load is remembered as missing before trying again.
 RUBRIC_RETRY_SECONDS = 10.0

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workshop.config import Settings
-from workshop.content_model import Rubric
+from workshop.content.model import Rubric
 from workshop.models import ActionItem, ClockState, Group, PatchOutcome, Snapshot, Workshop
 from workshop.scoring import AnswerRow
 from workshop.sheets_client import DEFAULT_TIMEOUT, RetryPolicy

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workshop.content_model import Rubric, level_key
+from workshop.answers import AnswerError, answer_choices, parse_answer
+from workshop.content.model import Rubric
 from workshop.models import Answer, Group, Problem
-from workshop.scoring import NA_TEXT, AnswerError, normalize_item_id, parse_answer
+from workshop.scoring import normalize_item_id
 from workshop.store.sheets.layout.cells import Values, cell, is_blank, next_free_row
 from workshop.store.sheets.layout.columns import (
     ANSWERS_HEADER,
@@ -192,5 +193,4 @@ def answer_sheet_values(rubric: Rubric, lang: str) -> list[list[str]]:
 
 def score_choices(rubric: Rubric | None) -> list[str]:
     """The dropdown's values: the rubric's levels, and N/A ("0", "0.5", "1", "N/A")."""
-    levels = rubric.levels if rubric else (0.0, 0.5, 1.0)
-    return [level_key(level) for level in levels] + [NA_TEXT]
+    return answer_choices(rubric.levels if rubric else (0.0, 0.5, 1.0))

@@ -14,8 +14,8 @@ import time
 from collections.abc import Mapping
 
 from workshop.content import load_catalog
-from workshop.content_model import Text
-from workshop.i18n import translate
+from workshop.content.model import Text
+from workshop.templates import translate
 
 AREA = "sheets"
 #: How long the texts are used before the content files are looked at again.

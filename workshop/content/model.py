@@ -1,6 +1,6 @@
-"""Typed, immutable views of the content files (rubrics and agendas).
+"""Typed, immutable views of the content files (rubrics, agendas and UI texts).
 
-The loader in :mod:`workshop.content` turns validated YAML into these objects;
+The parsers in :mod:`workshop.content` turn validated YAML into these objects;
 everything else in the app reads only these, never raw YAML, so a content file
 that passed validation cannot surprise a page at render time.
 """
@@ -45,6 +45,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Section:
+    """A group of tests scored together (data, infrastructure, ...): one score each."""
+
     id: str
     title: Text
     short: Text
@@ -64,6 +66,8 @@ class Band:
 
 @dataclass(frozen=True)
 class Rubric:
+    """A whole rubric: what can be answered, what each level means, and the bands."""
+
     id: str
     title: Text
     description: Text
@@ -114,6 +118,8 @@ class Segment:
 
 @dataclass(frozen=True)
 class Agenda:
+    """The timed plan of one workshop, segment by segment."""
+
     id: str
     title: Text
     segments: tuple[Segment, ...]
