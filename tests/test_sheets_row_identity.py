@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.rubric_factory import make_rubric
+from tests.support.clock import ManualClock
 from tests.support.sheets_backend import SheetsFixture, sheets_fixture
 from workshop.models import AnswerChange, ClockState, FieldPatch, Group, Workshop
 from workshop.store.sheets import SheetsStore
@@ -24,17 +25,6 @@ AT = "2026-11-23T10:15:00+00:00"
 TEAM = "Team A"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
 def fx() -> Iterator[SheetsFixture]:
     with sheets_fixture() as fixture:
@@ -42,11 +32,11 @@ def fx() -> Iterator[SheetsFixture]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock:
+    return ManualClock()
 
 
-def open_store(fx: SheetsFixture, clock: Clock) -> SheetsStore:
+def open_store(fx: SheetsFixture, clock: ManualClock) -> SheetsStore:
     return fx.open_store(clock=clock, rubric_loader=lambda _rubric_id: RUBRIC)
 
 
@@ -113,7 +103,7 @@ SORTS = {
 
 @pytest.mark.parametrize("edit", sorted(SORTS))
 def test_rows_moved_after_the_app_read_them_get_the_save_in_the_right_row(
-    fx: SheetsFixture, clock: Clock, edit: str
+    fx: SheetsFixture, clock: ManualClock, edit: str
 ) -> None:
     store = open_store(fx, clock)
     group = setup(store)[0]
@@ -127,7 +117,7 @@ def test_rows_moved_after_the_app_read_them_get_the_save_in_the_right_row(
 
 @pytest.mark.parametrize("edit", sorted(SORTS))
 def test_rows_moved_between_the_commits_read_and_its_write_are_put_right(
-    fx: SheetsFixture, clock: Clock, edit: str
+    fx: SheetsFixture, clock: ManualClock, edit: str
 ) -> None:
     store = open_store(fx, clock)
     group = setup(store)[0]
@@ -147,7 +137,7 @@ def test_rows_moved_between_the_commits_read_and_its_write_are_put_right(
 
 
 def test_a_deleted_row_gets_a_new_row_and_nothing_else_moves(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     group = setup(store)[0]
@@ -166,7 +156,7 @@ def test_a_deleted_row_gets_a_new_row_and_nothing_else_moves(
 
 
 def test_the_clock_goes_into_its_workshops_row_after_settings_were_sorted(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     setup(store, ("w1", "w2"))
