@@ -115,7 +115,13 @@ def check_groups(groups: Sequence[GroupDraft]) -> list[GroupDraft]:
     return cleaned
 
 
-def _make_groups(workshop_id: str, drafts: Sequence[GroupDraft]) -> list[Group]:
+def make_groups(
+    workshop_id: str, drafts: Sequence[GroupDraft], *, first_position: int = 0
+) -> list[Group]:
+    """New groups from checked drafts: fresh ids, join codes and results links.
+
+    ``first_position`` places them after groups the workshop already has.
+    """
     return [
         Group(
             id=new_id("g"),
@@ -128,7 +134,7 @@ def _make_groups(workshop_id: str, drafts: Sequence[GroupDraft]) -> list[Group]:
             results_token=new_token(),
             position=position,
         )
-        for position, draft in enumerate(drafts)
+        for position, draft in enumerate(drafts, start=first_position)
     ]
 
 
@@ -164,7 +170,7 @@ def create_workshop(
         created_at=utc_now_iso(),
         previous_id=previous_id,
     )
-    created = _make_groups(workshop.id, drafts)
+    created = make_groups(workshop.id, drafts)
     store.create_workshop(workshop, created)
     return workshop, created
 
@@ -186,7 +192,7 @@ def duplicate_workshop(store: Store, workshop_id: str, *, title: str, date: str)
         previous_id=original.id,
     )
     drafts = [GroupDraft(g.name, g.system, g.phase, g.tutor) for g in groups]
-    store.create_workshop(workshop, _make_groups(workshop.id, drafts))
+    store.create_workshop(workshop, make_groups(workshop.id, drafts))
     return workshop
 
 
