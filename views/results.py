@@ -13,6 +13,7 @@ import streamlit as st
 
 from views import common
 from workshop import charts
+from workshop.actions import item_choices
 from workshop.advice import next_band_advice
 from workshop.i18n import format_level
 from workshop.models import Group, Snapshot
@@ -184,15 +185,15 @@ if group_id:
     actions = sorted_actions(snapshot, group_id)
     if not actions:
         st.caption(t("reports.no_actions"))
+    item_titles = item_choices(rubric, lang)
     for action in actions:
-        item = rubric.item(action.item_id) if action.item_id else None
         # What and who are free text (often with a ticket link): shown exactly as typed.
         common.show_html_line(
             format_html(
                 t("results.action_line"),
                 markup={"priority": f"<strong>P{int(action.priority)}</strong>"},
                 what=action.what,
-                item=f"{item.id} · {item.title.get(lang)}" if item else "—",
+                item=item_titles.get(action.item_id, "—"),
                 owner=action.owner or "—",
                 due=action.due or t("wrapup.action_no_due"),
             )

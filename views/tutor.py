@@ -21,8 +21,9 @@ import streamlit as st
 
 from views import common
 from workshop import clock, timesource
+from workshop.actions import MAX_PRIORITY, MIN_PRIORITY, item_choices, listed_actions, new_action
 from workshop.content_model import Item, Rubric, level_key
-from workshop.models import ActionItem, FieldPatch, Group
+from workshop.models import FieldPatch, Group
 from workshop.outbox import Entry
 from workshop.patches import FieldView, field_view
 from workshop.presentation import escape_markdown, format_score
@@ -30,7 +31,7 @@ from workshop.scoring import NA_TEXT, AnswerError, canonical_text, parse_answer,
 from workshop.security import codes_match, new_id
 from workshop.store.base import StoreError, StoreUnavailable
 from workshop.tutor_form import TutorForm
-from workshop.workshops import MAX_NAME, MAX_NOTE, InputError, check_note, check_text
+from workshop.workshops import MAX_NAME, InputError, check_note, check_text
 
 #: How long a callback waits for the sender to confirm a change (the page says
 #: "not saved yet" meanwhile; the sender goes on by itself after that).
@@ -412,23 +413,19 @@ def _add_action() -> None:
     """A tutor records an improvement for their own group only (group from the session)."""
     if not _authorized(workshop_id, group_id):
         return
-    due = st.session_state.get("tutor_action_due")
     try:
-        action = ActionItem(
-            id=new_id("a"),
-            workshop_id=workshop_id,
-            group_id=group_id,
-            item_id=st.session_state["tutor_action_item"],
-            what=check_text(
-                st.session_state.get("tutor_action_what", ""), "what", MAX_NOTE, required=True
-            ),
-            owner=check_text(st.session_state.get("tutor_action_owner", ""), "owner", MAX_NAME),
-            priority=int(st.session_state.get("tutor_action_priority", 1)),
-            due=due.isoformat() if due else "",
-            created_at=timesource.now_iso(),
-            created_by=_who(),
+        store.add_action(
+            new_action(
+                workshop_id=workshop_id,
+                group_id=group_id,
+                item_id=st.session_state["tutor_action_item"],
+                what=st.session_state.get("tutor_action_what", ""),
+                owner=st.session_state.get("tutor_action_owner", ""),
+                priority=st.session_state.get("tutor_action_priority", MIN_PRIORITY),
+                due=st.session_state.get("tutor_action_due"),
+                created_by=_who(),
+            )
         )
-        store.add_action(action)
     except InputError as error:
         st.session_state["tutor_input_error_actions"] = error
         return
@@ -442,7 +439,7 @@ def _add_action() -> None:
 
 with st.expander(t("tutor.actions_heading"), expanded=host_view.segment.kind == "wrapup"):
     st.caption(t("tutor.actions_help"))
-    item_titles = {item.id: f"{item.id} · {item.title.get(lang)}" for item in rubric.items}
+    item_titles = item_choices(rubric, lang)
     st.text_area(t("wrapup.action_what"), key="tutor_action_what", height=68)
     first, second, third, fourth = st.columns([3, 2, 1, 2])
     first.selectbox(
@@ -452,7 +449,13 @@ with st.expander(t("tutor.actions_heading"), expanded=host_view.segment.kind == 
         key="tutor_action_item",
     )
     second.text_input(t("wrapup.action_owner"), key="tutor_action_owner")
-    third.number_input(t("wrapup.action_priority"), 1, 99, 1, key="tutor_action_priority")
+    third.number_input(
+        t("wrapup.action_priority"),
+        MIN_PRIORITY,
+        MAX_PRIORITY,
+        MIN_PRIORITY,
+        key="tutor_action_priority",
+    )
     fourth.date_input(t("wrapup.action_due"), value=None, key="tutor_action_due")
     st.button(t("wrapup.action_add"), on_click=_add_action, key="tutor_action_add")
     action_error = st.session_state.pop("tutor_input_error_actions", None)
@@ -461,10 +464,7 @@ with st.expander(t("tutor.actions_heading"), expanded=host_view.segment.kind == 
     store_error = st.session_state.pop("tutor_action_store_error", None)
     if store_error is not None:
         common.show_store_error(store_error)
-    for action in sorted(
-        (a for a in snapshot.actions if a.group_id == group_id),
-        key=lambda a: (a.priority, a.created_at),
-    ):
+    for action in listed_actions(snapshot.actions, group_id):
         st.markdown(
             f"- **P{action.priority}** · {escape_markdown(action.what)} — "
             f"{item_titles.get(action.item_id, action.item_id)}"

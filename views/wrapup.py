@@ -8,7 +8,7 @@ import streamlit as st
 
 from views import common
 from workshop import charts, clock, timesource
-from workshop.models import ActionItem
+from workshop.actions import MAX_PRIORITY, MIN_PRIORITY, item_choices, listed_actions, new_action
 from workshop.presentation import escape_markdown, format_html
 from workshop.reports import (
     actions_csv,
@@ -17,9 +17,8 @@ from workshop.reports import (
     markdown_report,
     tidy_csv,
 )
-from workshop.security import new_id
 from workshop.store.base import StoreError
-from workshop.workshops import MAX_NAME, MAX_NOTE, InputError, check_text
+from workshop.workshops import InputError
 from workshop.wrapup import (
     band_thresholds,
     discussion_prompts,
@@ -132,7 +131,7 @@ else:
 # ---- action items
 st.subheader(t("wrapup.actions_heading"))
 groups = {group.id: group for group in snapshot.groups}
-item_titles = {item.id: f"{item.id} · {item.title.get(lang)}" for item in rubric.items}
+item_titles = item_choices(rubric, lang)
 with st.form("add_action", clear_on_submit=True):
     what = st.text_area(t("wrapup.action_what"), height=68)
     first, second = st.columns(2)
@@ -146,23 +145,24 @@ with st.form("add_action", clear_on_submit=True):
     )
     third, fourth, fifth = st.columns(3)
     owner = third.text_input(t("wrapup.action_owner"))
-    priority = fourth.number_input(t("wrapup.action_priority"), 1, 99, 1)
+    priority = fourth.number_input(
+        t("wrapup.action_priority"), MIN_PRIORITY, MAX_PRIORITY, MIN_PRIORITY
+    )
     due = fifth.date_input(t("wrapup.action_due"), value=None, min_value=dt.date(2000, 1, 1))
     if st.form_submit_button(t("wrapup.action_add"), type="primary"):
         try:
-            action = ActionItem(
-                id=new_id("a"),
-                workshop_id=workshop.id,
-                group_id=group_id,
-                item_id=item_id,
-                what=check_text(what, "what", MAX_NOTE, required=True),
-                owner=check_text(owner, "owner", MAX_NAME),
-                priority=int(priority),
-                due=due.isoformat() if due else "",
-                created_at=timesource.now_iso(),
-                created_by="host",
+            store.add_action(
+                new_action(
+                    workshop_id=workshop.id,
+                    group_id=group_id,
+                    item_id=item_id,
+                    what=what,
+                    owner=owner,
+                    priority=priority,
+                    due=due,
+                    created_by="host",
+                )
             )
-            store.add_action(action)
         except InputError as error:
             common.show_input_error(error)
         except StoreError as error:
@@ -176,7 +176,7 @@ if flash:
     st.success(flash)
 if not snapshot.actions:
     st.caption(t("wrapup.actions_none"))
-for action in sorted(snapshot.actions, key=lambda a: (a.priority, a.created_at)):
+for action in listed_actions(snapshot.actions):
     line, delete = st.columns([8, 1])
     group = groups.get(action.group_id)
     with line:
