@@ -6,17 +6,12 @@ import streamlit as st
 
 from views import common
 from workshop import charts
-from workshop.history import (
-    TargetsError,
-    build_history,
-    load_targets,
-    org_finals_frame,
-    org_means_frame,
-    system_frame,
-)
+from workshop.history import build_history
+from workshop.history_frames import org_finals_frame, org_means_frame, system_frame
+from workshop.history_summary import latest_rubric, systems_table
 from workshop.presentation import escape_markdown
-from workshop.scoring import format_score
 from workshop.store.base import StoreError
+from workshop.targets import TargetsError, load_targets
 from workshop.wrapup import band_thresholds
 
 t = common.t
@@ -50,42 +45,12 @@ if not history.rounds:
     st.info(t("history.no_rounds"))
     st.stop()
 
-latest_rubric = content.rubrics.get(history.rounds[-1].rubric_id) or next(
-    iter(content.rubrics.values())
-)
-thresholds = band_thresholds(latest_rubric)
+newest_rubric = latest_rubric(history, content.rubrics)
+thresholds = band_thresholds(newest_rubric)
 st.caption(t("history.rounds_count", count=len(history.rounds), systems=len(history.systems)))
 
 # ---- every system at a glance
-rows = []
-for system in history.systems:
-    latest = system.latest
-    previous = system.previous
-    change = (
-        format_score(latest.final - previous.final)
-        if previous and latest.final is not None and previous.final is not None
-        else "—"
-    )
-    band = next((b for b in latest_rubric.bands if b.id == latest.band_id), None)
-    target = (
-        t("history.target_met")
-        if latest.meets_target
-        else t("history.target_missed")
-        if latest.meets_target is False
-        else t("history.no_target")
-    )
-    rows.append(
-        {
-            t("history.col_system"): system.system,
-            t("history.col_phase"): t(f"common.phase_{latest.phase}"),
-            t("history.col_latest"): format_score(latest.final),
-            t("history.col_band"): band.label.get(lang) if band else "—",
-            t("history.col_change"): change,
-            t("history.col_rounds"): len(system.rounds),
-            t("history.col_target"): target,
-        }
-    )
-st.dataframe(rows, hide_index=True, width="stretch")
+st.dataframe(systems_table(history, newest_rubric, lang, t), hide_index=True, width="stretch")
 round_stats = history.rounds[-1].all
 if round_stats.with_target:
     st.caption(

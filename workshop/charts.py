@@ -413,7 +413,7 @@ def system_history_chart(
 ) -> alt.TopLevelMixin:
     """One system over the rounds: final score (black, dashed) and each section, band rules.
 
-    ``frame``: :func:`workshop.history.system_frame`, one row per round x
+    ``frame``: :func:`workshop.history_frames.system_frame`, one row per round x
     series with ``round`` (index), ``round_label``, ``series_id`` ("final" or a
     section id), ``series`` (label), ``score``, ``provisional`` (hollow point)
     and ``phase``.
@@ -453,7 +453,7 @@ def org_distribution_chart(
 ) -> alt.TopLevelMixin:
     """Final scores of all systems per round: a box plot plus one point per system.
 
-    ``frame``: :func:`workshop.history.org_finals_frame`, one row per round x
+    ``frame``: :func:`workshop.history_frames.org_finals_frame`, one row per round x
     system with ``round``, ``round_label``, ``system``, ``final`` and
     ``in_cohort`` (filled points: present since the first round; hollow: joined
     later). ``thresholds`` (optional) adds the band edges as rules, e.g. the
@@ -516,7 +516,7 @@ def org_section_means_chart(
 ) -> alt.TopLevelMixin:
     """Mean final score and per-section means per round; one panel per population.
 
-    ``frame``: :func:`workshop.history.org_means_frame`, one row per
+    ``frame``: :func:`workshop.history_frames.org_means_frame`, one row per
     population x round x series with ``population_id`` ("all" / "cohort"),
     ``population`` (label), ``round``, ``round_label``, ``series_id``
     ("final" or a section id), ``series`` (label) and ``score`` (the mean).
