@@ -24,15 +24,13 @@ from workshop import image_export, localtime, timesource
 from workshop.clock import ClockView
 from workshop.config import Settings, SettingsError, load_settings
 from workshop.content import Catalog, load_catalog
-from workshop.content_model import LANGUAGES, Rubric
+from workshop.content_model import LANGUAGES
 from workshop.i18n import Translator
 from workshop.models import Snapshot, Workshop
 from workshop.presentation import html_block, user_text_block
 from workshop.runtime import Runtime, open_runtime
-from workshop.scoring import format_score
 from workshop.store.base import NotFound, Store, StoreError, StoreUnavailable
 from workshop.workshops import InputError, host_allowed
-from workshop.wrapup import GroupResult
 
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
 VIEWS = Path(__file__).resolve().parent
@@ -350,41 +348,6 @@ def status_badge_html(view: ClockView) -> str:
     else:
         css, text = view.status, t(f"present.status_{view.status}")
     return f'<span class="mts-badge {css}">{html.escape(text)}</span>'
-
-
-def comparison_frame(rubric: Rubric, results: Sequence[GroupResult], highlight: str = ""):
-    """Groups side by side: final (marked provisional), band, sections, weakest section."""
-    import pandas as pd
-
-    language = lang()
-    labels = {section.id: section.short.get(language) for section in rubric.sections}
-    rows = []
-    for result in results:
-        score = result.score
-        final = format_score(score.final)
-        name = result.group.name
-        if highlight and result.group.id == highlight:
-            name = t("results.this_group", group=name)
-        # What the room reads first comes first; system and phase go last so the
-        # sections stay on screen at 1280 px with the sidebar open.
-        rows.append(
-            {
-                t("wrapup.col_group"): name,
-                t("wrapup.col_final"): (
-                    t("wrapup.provisional_mark", score=final) if result.provisional else final
-                ),
-                t("wrapup.col_band"): score.band.label.get(language) if score.band else "—",
-                **{
-                    labels[sid]: format_score(section.score)
-                    for sid, section in score.sections.items()
-                },
-                t("wrapup.col_minimum"): ", ".join(labels[s] for s in result.minimum_sections),
-                t("wrapup.col_answered"): f"{result.answered}/{result.total}",
-                t("wrapup.col_system"): result.group.system,
-                t("wrapup.col_phase"): t(f"common.phase_{result.group.phase}"),
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 _chart_specs: OrderedDict[tuple, dict] = OrderedDict()

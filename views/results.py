@@ -26,6 +26,13 @@ from workshop.reports import (
     sorted_actions,
     tidy_csv,
 )
+from workshop.score_tables import (
+    answered_text,
+    band_text,
+    comparison_rows,
+    final_text,
+    section_rows,
+)
 from workshop.scoring import format_score
 from workshop.store.base import StoreError
 from workshop.wrapup import (
@@ -59,7 +66,6 @@ snapshot = common.snapshot_or_stop(workshop_id)
 workshop = snapshot.workshop
 rubric = content.rubrics[workshop.rubric_id]
 results = group_results(rubric, snapshot)
-section_labels = {section.id: section.short.get(lang) for section in rubric.sections}
 
 
 def _only_group(full: Snapshot, group: Group) -> Snapshot:
@@ -141,33 +147,16 @@ if group_id:
     )
     st.caption(t(f"common.phase_{group.phase}"))
     first, second, third = st.columns(3)
-    final = format_score(score.final)
-    first.metric(
-        t("results.final"),
-        t("wrapup.provisional_mark", score=final) if result.provisional else final,
-    )
-    second.metric(t("results.band"), score.band.label.get(lang) if score.band else "—")
-    third.metric(t("results.answered"), f"{result.answered}/{result.total}")
+    first.metric(t("results.final"), final_text(result, t))
+    second.metric(t("results.band"), band_text(result, lang))
+    third.metric(t("results.answered"), answered_text(result.answered, result.total))
     if score.band:
         st.info(score.band.meaning.get(lang))
     if result.provisional:
         st.caption(t("wrapup.provisional_note"))
 
     st.subheader(t("results.sections_heading"))
-    st.dataframe(
-        [
-            {
-                t("results.col_section"): section_labels[sid],
-                t("results.col_score"): format_score(section.score),
-                t("results.col_raw"): format_score(section.raw),
-                t("results.col_answered"): f"{section.answered}/{section.applicable}",
-                t("results.col_weakest"): "●" if sid in result.minimum_sections else "",
-            }
-            for sid, section in score.sections.items()
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(section_rows(rubric, result, lang, t), hide_index=True, width="stretch")
 
     st.subheader(t("reports.heading_next_band"))
     advice = next_band_advice(rubric, answer_values(snapshot, group_id))
@@ -175,7 +164,7 @@ if group_id:
 
     st.subheader(t("results.compare_heading"))
     st.dataframe(
-        common.comparison_frame(rubric, results, highlight=group_id),
+        comparison_rows(rubric, results, lang, t, highlight=group_id),
         hide_index=True,
         width="stretch",
     )
@@ -218,7 +207,7 @@ if group_id:
 else:
     st.title(escape_markdown(workshop.title))
     st.subheader(t("results.all_groups"))
-    st.dataframe(common.comparison_frame(rubric, results), hide_index=True, width="stretch")
+    st.dataframe(comparison_rows(rubric, results, lang, t), hide_index=True, width="stretch")
     show_bars()
     common.show_chart(
         ("results-heatmap", workshop.id, lang, fingerprint),

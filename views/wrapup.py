@@ -17,6 +17,7 @@ from workshop.reports import (
     markdown_report,
     tidy_csv,
 )
+from workshop.score_tables import comparison_rows
 from workshop.store.base import StoreError
 from workshop.workshops import InputError
 from workshop.wrapup import (
@@ -71,7 +72,7 @@ results = group_results(rubric, snapshot)
 
 # ---- side by side
 st.subheader(t("wrapup.comparison"))
-st.dataframe(common.comparison_frame(rubric, results), hide_index=True, width="stretch")
+st.dataframe(comparison_rows(rubric, results, lang, t), hide_index=True, width="stretch")
 if any(result.provisional for result in results):
     st.caption(t("wrapup.provisional_note"))
 
