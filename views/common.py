@@ -30,7 +30,7 @@ from workshop.models import Snapshot, Workshop
 from workshop.presentation import html_block, user_text_block
 from workshop.runtime import Runtime, open_runtime
 from workshop.store.base import NotFound, Store, StoreError, StoreUnavailable
-from workshop.workshops import InputError, host_allowed
+from workshop.workshops import InputError, host_allowed, host_grant, host_unlocked
 
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
 VIEWS = Path(__file__).resolve().parent
@@ -219,17 +219,14 @@ def snapshot_or_stop(workshop_id: str) -> Snapshot:
     raise AssertionError("unreachable")
 
 
-def host_unlocked(workshop: Workshop | None) -> bool:
+def session_is_host(workshop: Workshop | None) -> bool:
     """Has this session given the host passcode (the app's, or this workshop's)?"""
-    granted = st.session_state.get("host_granted", set())
-    if "*" in granted:
-        return True
-    return workshop is not None and workshop.id in granted
+    return host_unlocked(st.session_state.get("host_granted", set()), workshop)
 
 
 def require_host(workshop: Workshop | None, *, key: str) -> bool:
     """Show a passcode form unless unlocked; True once the session may use host controls."""
-    if host_unlocked(workshop):
+    if session_is_host(workshop):
         return True
     app_passcode = settings().host_passcode
     with st.form(f"host_login_{key}"):
@@ -239,7 +236,7 @@ def require_host(workshop: Workshop | None, *, key: str) -> bool:
     if submitted:
         if host_allowed(workshop, given, app_passcode):
             granted = set(st.session_state.get("host_granted", set()))
-            granted.add("*" if app_passcode else workshop.id if workshop else "")
+            granted.add(host_grant(workshop, app_passcode))
             st.session_state["host_granted"] = granted
             st.rerun()
         st.error(t("host.wrong_passcode"))

@@ -9,6 +9,7 @@ from workshop.content_model import Rubric, level_key
 from workshop.demo import create_demo, find_demo
 from workshop.presentation import band_range_label, escape_markdown
 from workshop.store.base import StoreError
+from workshop.workshops import DEFAULT_RUBRIC_ID, preferred_index
 
 t = common.t
 lang = common.lang()
@@ -103,12 +104,11 @@ if not content.rubrics:
     st.stop()
 
 rubric_ids = sorted(content.rubrics)
-default_index = rubric_ids.index("ml-test-score") if "ml-test-score" in rubric_ids else 0
 rubric: Rubric = content.rubrics[
     st.selectbox(
         t("home.rubric_select"),
         rubric_ids,
-        index=default_index,
+        index=preferred_index(rubric_ids, DEFAULT_RUBRIC_ID),
         format_func=lambda rubric_id: content.rubrics[rubric_id].title.get(lang),
         key="home_rubric",
     )

@@ -11,10 +11,13 @@ from workshop.models import Workshop
 from workshop.presentation import escape_markdown
 from workshop.store.base import StoreError
 from workshop.workshops import (
+    DEFAULT_AGENDA_ID,
+    DEFAULT_RUBRIC_ID,
     InputError,
     create_workshop,
     duplicate_workshop,
     parse_group_lines,
+    preferred_index,
     set_archived,
 )
 
@@ -151,13 +154,13 @@ def _create_form() -> None:
         rubric_id = third.selectbox(
             t("host.field_rubric"),
             rubric_ids,
-            index=rubric_ids.index("ml-test-score") if "ml-test-score" in rubric_ids else 0,
+            index=preferred_index(rubric_ids, DEFAULT_RUBRIC_ID),
             format_func=lambda rid: content.rubrics[rid].title.get(lang),
         )
         agenda_id = st.selectbox(
             t("host.field_agenda"),
             agenda_ids,
-            index=agenda_ids.index("standard-60") if "standard-60" in agenda_ids else 0,
+            index=preferred_index(agenda_ids, DEFAULT_AGENDA_ID),
             format_func=lambda aid: (
                 f"{content.agendas[aid].title.get(lang)} "
                 f"({content.agendas[aid].total_minutes:g} min)"

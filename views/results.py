@@ -7,8 +7,6 @@ band; a workshop link shows every group. Nothing here writes to the store.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
 from views import common
@@ -16,7 +14,7 @@ from workshop import charts
 from workshop.actions import item_choices
 from workshop.advice import next_band_advice
 from workshop.i18n import format_level
-from workshop.models import Group, Snapshot
+from workshop.models import Snapshot
 from workshop.presentation import escape_markdown, format_html
 from workshop.reports import (
     actions_csv,
@@ -66,16 +64,6 @@ snapshot = common.snapshot_or_stop(workshop_id)
 workshop = snapshot.workshop
 rubric = content.rubrics[workshop.rubric_id]
 results = group_results(rubric, snapshot)
-
-
-def _only_group(full: Snapshot, group: Group) -> Snapshot:
-    """The snapshot restricted to one group, for that group's own downloads."""
-    return replace(
-        full,
-        groups=(group,),
-        answers={group.id: full.group_answers(group.id)},
-        actions=tuple(a for a in full.actions if a.group_id == group.id),
-    )
 
 
 def _downloads(scope: Snapshot, label: str) -> None:
@@ -203,7 +191,7 @@ if group_id:
                     common.show_user_text(note)  # exactly as typed, links live
                 else:
                     st.markdown(f"_{t('results.no_note')}_")
-    _downloads(_only_group(snapshot, group), group.name)
+    _downloads(snapshot.only_group(group.id), group.name)
 else:
     st.title(escape_markdown(workshop.title))
     st.subheader(t("results.all_groups"))

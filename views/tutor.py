@@ -30,8 +30,8 @@ from workshop.presentation import escape_markdown, format_score
 from workshop.scoring import NA_TEXT, AnswerError, canonical_text, parse_answer, score_answers
 from workshop.security import codes_match, new_id
 from workshop.store.base import StoreError, StoreUnavailable
-from workshop.tutor_form import TutorForm
-from workshop.workshops import MAX_NAME, InputError, check_note, check_text
+from workshop.tutor_form import TutorForm, saved_by
+from workshop.workshops import MAX_NAME, InputError, check_note
 
 #: How long a callback waits for the sender to confirm a change (the page says
 #: "not saved yet" meanwhile; the sender goes on by itself after that).
@@ -120,12 +120,7 @@ item_ids = [item.id for item in rubric.items]
 
 def _who() -> str:
     """Who saved: the name typed in the sidebar if it is acceptable, else the group's tutor."""
-    typed = st.session_state.get("tutor_name") or ""
-    try:
-        name = check_text(typed, "tutor", MAX_NAME)
-    except InputError:
-        name = ""
-    return name or group.tutor or f"{t('tutor.group')} {group.name}"
+    return saved_by(st.session_state.get("tutor_name") or "", group, t("tutor.group"))
 
 
 def _send(patch: FieldPatch) -> None:
@@ -158,10 +153,9 @@ def _use_mine(entry_id: int, item_id: str, field_name: str, text: str) -> None:
     """After a later change won, the tutor chooses their own value again, knowingly."""
     if not _authorized(workshop_id, group_id):
         return
-    patch = FieldPatch(
-        item_id, field_name, text, form.text(item_id, field_name),
-        timesource.now_precise_iso(), _who(),
-    )  # fmt: skip
+    patch = form.chosen_again(
+        item_id, field_name, text, made_at=timesource.now_precise_iso(), made_by=_who()
+    )
     engine.acknowledge([entry_id])
     _send(patch)
 
