@@ -39,8 +39,6 @@ the page's table of systems in :mod:`workshop.history_summary`.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -57,6 +55,7 @@ from workshop.history_model import (
     SystemRound,
     system_key,
 )
+from workshop.memo import BoundedMemo
 from workshop.models import Group, Snapshot
 from workshop.scoring import round_score, score_answers
 from workshop.store.base import Store
@@ -94,8 +93,6 @@ def _round_order(snapshot: Snapshot) -> tuple[str, str, str]:
 # kept next to its result and compared by identity: content reloads give new
 # objects, and an id() reused after garbage collection can never match.
 _CACHE_SIZE = 20_000
-_cache: OrderedDict[tuple[int, tuple[tuple[str, str], ...]], tuple[Rubric, _Result]] = OrderedDict()
-_cache_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -106,13 +103,15 @@ class _Result:
     provisional: bool
 
 
+_ScoreKey = tuple[int, tuple[tuple[str, str], ...]]
+_scores: BoundedMemo[_ScoreKey, tuple[Rubric, _Result]] = BoundedMemo(_CACHE_SIZE)
+
+
 def _score(rubric: Rubric, values: Mapping[str, str]) -> _Result:
     key = (id(rubric), tuple(sorted(values.items())))
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit is not None and hit[0] is rubric:
-            _cache.move_to_end(key)
-            return hit[1]
+    hit = _scores.get(key)
+    if hit is not None and hit[0] is rubric:
+        return hit[1]
     score = score_answers(rubric, values)
     result = _Result(
         final=score.final,
@@ -120,17 +119,13 @@ def _score(rubric: Rubric, values: Mapping[str, str]) -> _Result:
         sections=tuple((sid, s.score) for sid, s in score.sections.items()),
         provisional=score.provisional,
     )
-    with _cache_lock:
-        _cache[key] = (rubric, result)
-        if len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+    _scores.put(key, (rubric, result))
     return result
 
 
 def clear_cache() -> None:
     """Forget cached scores (tests, or after the scoring rules change in a running process)."""
-    with _cache_lock:
-        _cache.clear()
+    _scores.clear()
 
 
 # --------------------------------------------------------------------------- building
