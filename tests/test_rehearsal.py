@@ -177,7 +177,7 @@ def _download(page: Page, label: str) -> str:
 
     The first rehearsals found downloads cancelled with a 404 while other pages'
     clocks ran: Streamlit swept the deferred file before the browser fetched it.
-    The pages now hand the file over with the page (views/common.py); one press
+    The pages now hand the file over with the page (views/downloads.py); one press
     must be enough.
     """
     with page.expect_download(timeout=60_000) as info:

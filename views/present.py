@@ -14,7 +14,7 @@ import html
 import streamlit as st
 from streamlit.logger import get_logger
 
-from views import common
+from views import auth, context, language, live, markup, messages, viewer_time
 from workshop import clock, timesource
 from workshop.agenda_controls import (
     JUMP,
@@ -36,17 +36,17 @@ from workshop.store.base import StoreError
 
 LOG = get_logger(__name__)
 
-t = common.t
-lang = common.lang()
-store = common.store()
-content = common.catalog()
-common.page_css()
+t = language.t
+lang = language.lang()
+store = live.store()
+content = context.catalog()
+markup.page_css()
 
-workshop_id = common.workshop_from_query(link_to_host=True)
+workshop_id = live.workshop_from_query(link_to_host=True)
 
-snapshot = common.live_snapshot(workshop_id)
+snapshot = live.live_snapshot(workshop_id)
 workshop = snapshot.workshop
-if not common.require_host(workshop, key=f"present_{workshop.id}"):
+if not auth.require_host(workshop, key=f"present_{workshop.id}"):
     st.stop()
 rubric: Rubric = content.rubrics[workshop.rubric_id]
 agenda: Agenda = content.agendas[workshop.agenda_id]
@@ -60,7 +60,7 @@ def _apply(control: str, target: int = 0) -> None:
         apply_control(store, workshop_id, agenda, control, target=target, log=LOG)
     except StoreError as error:
         st.session_state["present_error"] = error
-    common.forget_live_snapshot()
+    live.forget_live_snapshot()
 
 
 view = clock.view(agenda, snapshot.clock, timesource.now())
@@ -109,25 +109,25 @@ with controls[5].popover(t("present.jump"), icon=":material/list:", width="stret
         )
 error = st.session_state.pop("present_error", None)
 if error is not None:
-    common.show_store_error(error)
+    messages.show_store_error(error)
 
 rendered = (view.index, view.status)
 
 
 @st.fragment(run_every=1)
 def clock_panel() -> None:
-    live = common.live_snapshot(workshop_id)
-    current = clock.view(agenda, live.clock, timesource.now())
+    latest = live.live_snapshot(workshop_id)
+    current = clock.view(agenda, latest.clock, timesource.now())
     if (current.index, current.status) != rendered:
         st.rerun()  # another host tab moved the agenda: redraw controls and content
     position = t("present.segment_of", index=current.index + 1, count=len(agenda.segments))
     st.markdown(
         f'<p class="mts-muted">{html.escape(position)}'
-        f" · {common.status_badge_html(current)}</p>"
+        f" · {markup.status_badge_html(current)}</p>"
         f'<p class="mts-segment">{html.escape(current.segment.title.get(wlang))}</p>',
         unsafe_allow_html=True,
     )
-    st.markdown(common.countdown_html(current), unsafe_allow_html=True)
+    st.markdown(markup.countdown_html(current), unsafe_allow_html=True)
     st.progress(current.progress)
     if current.extension:
         st.caption(t("present.extended", minutes=f"{current.extension / 60:g}"))
@@ -135,11 +135,11 @@ def clock_panel() -> None:
 
 @st.fragment(run_every=1)
 def board_panel() -> None:
-    live = common.live_snapshot(workshop_id)
+    latest = live.live_snapshot(workshop_id)
     section_id = segment.section_id
     if section_id:
         st.markdown(f"**{t('present.board_heading')}**")
-        for row in section_progress(rubric, live, section_id):
+        for row in section_progress(rubric, latest, section_id):
             mark = " ✓" if row.done else ""
             st.progress(
                 row.answered / row.total if row.total else 0.0,
@@ -147,14 +147,16 @@ def board_panel() -> None:
             )
     else:
         st.markdown(f"**{t('present.board_overall')}**")
-        totals = overall_progress(rubric, live)
-        for group in live.groups:
+        totals = overall_progress(rubric, latest)
+        for group in latest.groups:
             answered, total = totals[group.id]
             st.progress(
                 answered / total if total else 0.0,
                 text=f"{escape_markdown(group.name)} — {answered}/{total}",
             )
-    st.caption(t("present.board_updated", time=common.local_time(timesource.now(), "%H:%M:%S")))
+    st.caption(
+        t("present.board_updated", time=viewer_time.local_time(timesource.now(), "%H:%M:%S"))
+    )
 
 
 main, side = st.columns([3, 2], gap="large")
@@ -166,7 +168,7 @@ with side:
 if view.status == "finished":
     st.success(t("present.finished_note"))
     st.page_link(
-        common.page("wrapup"),
+        context.page("wrapup"),
         label=t("present.open_wrapup"),
         icon=":material/forum:",
         query_params={"w": workshop.id},

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views import common
-from workshop import charts
+from views import chart_display, context, downloads, language, live, markup, messages
+from workshop import charts, fingerprints
 from workshop.actions import item_choices
 from workshop.advice import next_band_advice
 from workshop.i18n import format_level
@@ -41,11 +41,11 @@ from workshop.wrapup import (
     section_scores_frame,
 )
 
-t = common.t
-lang = common.lang()
-store = common.store()
-content = common.catalog()
-translator = common.translator()
+t = language.t
+lang = language.lang()
+store = live.store()
+content = context.catalog()
+translator = language.translator()
 
 token = st.query_params.get("token", "")
 if not token:
@@ -54,13 +54,13 @@ if not token:
 try:
     found = store.find_token(token)
 except StoreError as error:
-    common.show_store_error(error)
+    messages.show_store_error(error)
     st.stop()
 if found is None:
     st.error(t("errors.link_not_found"))
     st.stop()
 workshop_id, group_id = found
-snapshot = common.snapshot_or_stop(workshop_id)
+snapshot = live.snapshot_or_stop(workshop_id)
 workshop = snapshot.workshop
 rubric = content.rubrics[workshop.rubric_id]
 results = group_results(rubric, snapshot)
@@ -71,30 +71,28 @@ def _downloads(scope: Snapshot, label: str) -> None:
 
     Converting a chart to an image took the server's interpreter for seconds and
     froze every live countdown, so images are made in a worker process, only
-    when someone presses "Prepare PNG" / "Prepare SVG" (see common.image_download).
+    when someone presses "Prepare PNG" / "Prepare SVG" (see chart_display.image_download).
     """
     st.subheader(t("results.downloads"))
     report_group = group_id if group_id else None
     csv_column, report_column, png_column, svg_column = st.columns(4)
     with csv_column:
-        common.download_button(
+        downloads.download_button(
             t("reports.download_tidy_csv"),
             lambda: tidy_csv(rubric, scope, lang),
             export_filename(workshop, f"{label}-answers", "csv"),
-            "text/csv",
             content=exports_key,
         )
     with report_column:
-        common.download_button(
+        downloads.download_button(
             t("reports.download_report"),
             lambda: markdown_report(rubric, snapshot, lang, report_group, t=translator),
             export_filename(workshop, f"{label}-report", "md"),
-            "text/markdown",
             content=exports_key,
         )
     for column, extension in ((png_column, "png"), (svg_column, "svg")):
         with column:
-            common.image_download(
+            chart_display.image_download(
                 t(f"results.chart_{extension}"),
                 bars_key,
                 bars,
@@ -103,10 +101,10 @@ def _downloads(scope: Snapshot, label: str) -> None:
 
 
 st.caption(f"{t('results.read_only')} · {escape_markdown(workshop.title)} · {workshop.date}")
-fingerprint = common.answers_fingerprint(snapshot)
+fingerprint = fingerprints.answers_fingerprint(snapshot)
 # What every export on this page shows: the whole workshop (a group's report compares it
 # with the others), computed once per rerun for all the download buttons.
-exports_key = common.snapshot_fingerprint(snapshot)
+exports_key = fingerprints.snapshot_fingerprint(snapshot)
 
 
 def bars():
@@ -119,7 +117,7 @@ bars_key = ("results-bars", workshop.id, lang, fingerprint)
 
 
 def show_bars() -> None:
-    common.show_chart(bars_key, bars)
+    chart_display.show_chart(bars_key, bars)
 
 
 if group_id:
@@ -165,7 +163,7 @@ if group_id:
     item_titles = item_choices(rubric, lang)
     for action in actions:
         # What and who are free text (often with a ticket link): shown exactly as typed.
-        common.show_html_line(
+        markup.show_html_line(
             format_html(
                 t("results.action_line"),
                 markup={"priority": f"<strong>P{int(action.priority)}</strong>"},
@@ -188,7 +186,7 @@ if group_id:
                 st.markdown(f"**{item.id} · {item.title.get(lang)}** — {escape_markdown(value)}")
                 note = answer.note if answer and answer.note else ""
                 if note:
-                    common.show_user_text(note)  # exactly as typed, links live
+                    markup.show_user_text(note)  # exactly as typed, links live
                 else:
                     st.markdown(f"_{t('results.no_note')}_")
     _downloads(snapshot.only_group(group.id), group.name)
@@ -197,16 +195,15 @@ else:
     st.subheader(t("results.all_groups"))
     st.dataframe(comparison_rows(rubric, results, lang, t), hide_index=True, width="stretch")
     show_bars()
-    common.show_chart(
+    chart_display.show_chart(
         ("results-heatmap", workshop.id, lang, fingerprint),
         lambda: charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang),
     )
     st.subheader(t("results.workshop_actions_heading"))
-    common.download_button(
+    downloads.download_button(
         t("reports.download_actions_csv"),
         lambda: actions_csv(rubric, snapshot, lang),
         export_filename(workshop, "actions", "csv"),
-        "text/csv",
         content=exports_key,
     )
     _downloads(snapshot, "workshop")
