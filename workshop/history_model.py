@@ -4,6 +4,9 @@ Built by :func:`workshop.history.build_history` (where the matching and
 counting rules are explained), charted by :mod:`workshop.history_frames`,
 tabled by :mod:`workshop.history_summary`. Kept apart so a reader of the
 records need not read how they are built.
+
+Records have slots: pages rebuild the history on every rerun, hundreds of
+records each time (50 systems over 12 rounds is 600 system results).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ def system_key(system: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", system or "").casefold().split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SystemRound:
     """One system's result in one round."""
 
@@ -50,7 +53,7 @@ class SystemRound:
     meets_target: bool | None = None  # None: no target for the phase, or no final score
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SystemHistory:
     """Every round one ML system took part in, oldest first."""
 
@@ -75,7 +78,7 @@ class SystemHistory:
         return self.rounds[-2] if len(self.rounds) > 1 else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoundStats:
     """One population (all systems, or the cohort) in one round."""
 
@@ -95,7 +98,7 @@ class RoundStats:
         return len(self.systems)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoundSummary:
     """One round (workshop) of the organisation."""
 
@@ -113,15 +116,17 @@ class RoundSummary:
         return self.cohort if population == COHORT else self.all
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Skipped:
+    """A workshop that is not a round of the history, and why (the page says so)."""
+
     workshop_id: str
     title: str
     date: str
     reason: str  # SKIP_NO_ANSWERS or SKIP_UNKNOWN_RUBRIC
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Duplicate:
     """Several groups of one round assessed the same system; only ``kept`` counts."""
 
@@ -131,8 +136,10 @@ class Duplicate:
     ignored_group_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class History:
+    """Every round and every system, as :func:`workshop.history.build_history` found them."""
+
     rounds: tuple[RoundSummary, ...]
     systems: tuple[SystemHistory, ...]  # by first round, then by group position
     section_ids: tuple[str, ...]
