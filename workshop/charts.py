@@ -405,6 +405,30 @@ def _series_layers(
     ]
 
 
+def _round_axis_and_series_color(
+    frame: pd.DataFrame, text: Mapping[str, str]
+) -> tuple[alt.X, alt.Color]:
+    """Rounds along x in round order, and one colour per series (the final score black)."""
+    rounds = _ordered_by(frame, "round_label", "round")
+    series_ids, series = _series_pairs(frame)
+    x = alt.X("round_label:N", sort=rounds, title=text["axis_round"], axis=alt.Axis(labelAngle=0))
+    color = alt.Color(
+        "series:N",
+        sort=series,
+        scale=_series_scale(series_ids, series),
+        legend=alt.Legend(title=text["legend_series"], orient="right"),
+    )
+    return x, color
+
+
+def _over_rules(layers: list[Any], thresholds: Sequence[float], *, step: int) -> alt.TopLevelMixin:
+    """``layers`` drawn over the band rules (if any), 360 px high, ``step`` px per round."""
+    rules = _threshold_rules(thresholds)
+    if rules is not None:
+        layers.insert(0, rules)
+    return _readable(alt.layer(*layers).properties(height=360, width=alt.Step(step)))
+
+
 def system_history_chart(
     frame: pd.DataFrame,
     thresholds: Sequence[float],
@@ -419,17 +443,9 @@ def system_history_chart(
     and ``phase``.
     """
     text = chart_labels(lang, labels)
-    rounds = _ordered_by(frame, "round_label", "round")
-    series_ids, series = _series_pairs(frame)
     data = frame.copy()
     data["provisional_text"] = [text["provisional"] if p else "" for p in data["provisional"]]
-    x = alt.X("round_label:N", sort=rounds, title=text["axis_round"], axis=alt.Axis(labelAngle=0))
-    color = alt.Color(
-        "series:N",
-        sort=series,
-        scale=_series_scale(series_ids, series),
-        legend=alt.Legend(title=text["legend_series"], orient="right"),
-    )
+    x, color = _round_axis_and_series_color(frame, text)
     tooltip = [
         alt.Tooltip("round_label:N", title=text["axis_round"]),
         alt.Tooltip("series:N", title=text["legend_series"]),
@@ -439,10 +455,7 @@ def system_history_chart(
     ]
     y = alt.Y("score:Q", title=text["axis_score"])
     layers: list[Any] = _series_layers(x, y, color, tooltip, data, hollow_provisional=True)
-    rules = _threshold_rules(thresholds)
-    if rules is not None:
-        layers.insert(0, rules)
-    return _readable(alt.layer(*layers).properties(height=360, width=alt.Step(130)))
+    return _over_rules(layers, thresholds, step=130)
 
 
 def org_distribution_chart(
@@ -501,11 +514,7 @@ def org_distribution_chart(
             ],
         )
     )
-    layers: list[Any] = [boxes, points]
-    rules = _threshold_rules(thresholds)
-    if rules is not None:
-        layers.insert(0, rules)
-    return _readable(alt.layer(*layers).properties(height=360, width=alt.Step(120)))
+    return _over_rules([boxes, points], thresholds, step=120)
 
 
 def org_section_means_chart(
@@ -523,16 +532,8 @@ def org_section_means_chart(
     ``thresholds`` (optional) adds rules, e.g. the organisation's goal of 2.
     """
     text = chart_labels(lang, labels)
-    rounds = _ordered_by(frame, "round_label", "round")
     populations = _order(frame, "population")
-    series_ids, series = _series_pairs(frame)
-    x = alt.X("round_label:N", sort=rounds, title=text["axis_round"], axis=alt.Axis(labelAngle=0))
-    color = alt.Color(
-        "series:N",
-        sort=series,
-        scale=_series_scale(series_ids, series),
-        legend=alt.Legend(title=text["legend_series"], orient="right"),
-    )
+    x, color = _round_axis_and_series_color(frame, text)
     tooltip = [
         alt.Tooltip("population:N", title=" "),
         alt.Tooltip("round_label:N", title=text["axis_round"]),
