@@ -19,17 +19,27 @@ import html
 
 import streamlit as st
 
-from views import auth, context, language, live, markup, messages, rubric_display, viewer_time
+from views import (
+    auth,
+    context,
+    language,
+    live,
+    markup,
+    messages,
+    rubric_display,
+    tutor_actions,
+    tutor_join,
+    viewer_time,
+)
 from workshop import clock, timesource
-from workshop.actions import MAX_PRIORITY, MIN_PRIORITY, item_choices, listed_actions, new_action
 from workshop.content_model import Item, Rubric, level_key
 from workshop.models import FieldPatch, Group
 from workshop.outbox import Entry
 from workshop.patches import FieldView, field_view
 from workshop.presentation import escape_markdown, format_score
 from workshop.scoring import NA_TEXT, AnswerError, canonical_text, parse_answer, score_answers
-from workshop.security import codes_match, new_id
-from workshop.store.base import StoreError, StoreUnavailable
+from workshop.security import new_id
+from workshop.store.base import StoreUnavailable
 from workshop.tutor_form import TutorForm, saved_by
 from workshop.workshops import MAX_NAME, InputError, check_note
 
@@ -39,46 +49,15 @@ SAVE_WAIT_SECONDS = 0.4
 
 t = language.t
 lang = language.lang()
-store = live.store()
 engine = live.runtime().engine
 content = context.catalog()
 markup.page_css()
 
 
-def _join_form() -> None:
-    """Pick a workshop and group and type the join code (when no link was used)."""
-    st.title(t("tutor.join_title"))
-    st.caption(t("tutor.join_help"))
-    try:
-        workshops = store.list_workshops()
-    except StoreError as error:
-        messages.show_store_error(error)
-        st.stop()
-    if not workshops:
-        st.info(t("tutor.no_workshops"))
-        st.stop()
-    titles = {w.id: f"{w.title} ({w.date})" for w in workshops}
-    workshop_id = st.selectbox(t("tutor.workshop"), list(titles), format_func=titles.get)
-    groups = live.snapshot_or_stop(workshop_id).groups
-    names = {g.id: g.name for g in groups}
-    with st.form("join"):
-        group_id = st.selectbox(t("tutor.group"), list(names), format_func=names.get)
-        code = st.text_input(t("tutor.code"), max_chars=12)
-        if st.form_submit_button(t("tutor.join"), type="primary"):
-            group = next(g for g in groups if g.id == group_id)
-            if codes_match(code, group.join_code):
-                auth.grant_tutor(workshop_id, group_id)
-                st.query_params["w"] = workshop_id
-                st.query_params["g"] = group_id
-                st.rerun()
-            st.error(t("tutor.wrong_code"))
-    st.stop()
-
-
 workshop_id = st.query_params.get("w", "")
 group_id = st.query_params.get("g", "")
 if not workshop_id or not group_id:
-    _join_form()
+    tutor_join.join_form()
 
 snapshot = live.live_snapshot(workshop_id)
 try:
@@ -87,14 +66,7 @@ except KeyError:
     st.error(t("errors.workshop_not_found"))
     st.stop()
 
-if not auth.tutor_authorized(workshop_id, group_id):
-    given = st.query_params.get("code", "")
-    if given and codes_match(given, group.join_code):
-        auth.grant_tutor(workshop_id, group_id)
-    else:
-        if given:
-            st.error(t("tutor.wrong_code"))
-        _join_form()
+tutor_join.require_tutor(workshop_id, group)
 
 workshop = snapshot.workshop
 rubric: Rubric = content.rubrics[workshop.rubric_id]
@@ -387,65 +359,12 @@ for tab, section in zip(tabs, rubric.sections, strict=True):
                 _provenance(value_view, note_view)
 
 
-def _add_action() -> None:
-    """A tutor records an improvement for their own group only (group from the session)."""
-    if not auth.tutor_authorized(workshop_id, group_id):
-        return
-    try:
-        store.add_action(
-            new_action(
-                workshop_id=workshop_id,
-                group_id=group_id,
-                item_id=st.session_state["tutor_action_item"],
-                what=st.session_state.get("tutor_action_what", ""),
-                owner=st.session_state.get("tutor_action_owner", ""),
-                priority=st.session_state.get("tutor_action_priority", MIN_PRIORITY),
-                due=st.session_state.get("tutor_action_due"),
-                created_by=_who(),
-            )
-        )
-    except InputError as error:
-        st.session_state["tutor_input_error_actions"] = error
-        return
-    except StoreError as error:
-        st.session_state["tutor_action_store_error"] = error
-        return
-    live.forget_live_snapshot()
-    st.session_state["tutor_action_what"] = ""
-    st.session_state["tutor_action_owner"] = ""
-
-
-with st.expander(t("tutor.actions_heading"), expanded=host_view.segment.kind == "wrapup"):
-    st.caption(t("tutor.actions_help"))
-    item_titles = item_choices(rubric, lang)
-    st.text_area(t("wrapup.action_what"), key="tutor_action_what", height=68)
-    first, second, third, fourth = st.columns([3, 2, 1, 2])
-    first.selectbox(
-        t("wrapup.action_item"),
-        list(item_titles),
-        format_func=item_titles.get,
-        key="tutor_action_item",
-    )
-    second.text_input(t("wrapup.action_owner"), key="tutor_action_owner")
-    third.number_input(
-        t("wrapup.action_priority"),
-        MIN_PRIORITY,
-        MAX_PRIORITY,
-        MIN_PRIORITY,
-        key="tutor_action_priority",
-    )
-    fourth.date_input(t("wrapup.action_due"), value=None, key="tutor_action_due")
-    st.button(t("wrapup.action_add"), on_click=_add_action, key="tutor_action_add")
-    action_error = st.session_state.pop("tutor_input_error_actions", None)
-    if action_error is not None:
-        messages.show_input_error(action_error)
-    store_error = st.session_state.pop("tutor_action_store_error", None)
-    if store_error is not None:
-        messages.show_store_error(store_error)
-    for action in listed_actions(snapshot.actions, group_id):
-        st.markdown(
-            f"- **P{action.priority}** · {escape_markdown(action.what)} — "
-            f"{item_titles.get(action.item_id, action.item_id)}"
-            + (f" · {escape_markdown(action.owner)}" if action.owner else "")
-            + (f" · {action.due}" if action.due else "")
-        )
+tutor_actions.action_items(
+    workshop_id,
+    group_id,
+    rubric,
+    snapshot.actions,
+    lang,
+    who=_who,
+    expanded=host_view.segment.kind == "wrapup",
+)
