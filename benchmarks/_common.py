@@ -205,11 +205,12 @@ def machine_line() -> str:
 def catalog_checks(rerun: Callable[[], object]) -> str:
     """How many content-freshness checks one page rerun makes, and what they cost.
 
-    ``views.common.t()`` asks ``load_catalog()`` for the UI texts on every call,
-    and ``load_catalog()`` lists and stats every content file each time to see
-    whether one changed. Counted by wrapping the function the pages call.
+    Pages look up texts with ``views.language.t()``, whose catalog comes from
+    ``views.context.catalog()``; that asks ``load_catalog()``, which lists and
+    stats every content file to see whether one changed. Counted by wrapping
+    the function ``views.context`` calls.
     """
-    import views.common as common
+    import views.context as context
     from workshop.content import load_catalog
 
     calls = 0
@@ -219,14 +220,14 @@ def catalog_checks(rerun: Callable[[], object]) -> str:
         calls += 1
         return load_catalog(*args, **kwargs)
 
-    common.load_catalog = counting
+    context.load_catalog = counting
     try:
         rerun()
     finally:
-        common.load_catalog = load_catalog
+        context.load_catalog = load_catalog
     each = statistics.median(time_runs(load_catalog, 200, 5))
     return (
-        f"{calls} load_catalog() calls per rerun (views.common.t/catalog), "
+        f"{calls} load_catalog() calls per rerun (views.context.catalog), "
         f"{each * 1000:.2f} ms each ≈ {calls * each * 1000:.0f} ms of the rerun"
     )
 

@@ -60,7 +60,8 @@ from _common import (
     time_runs,
 )
 
-from tests.support.apptest import APP, FakeClock
+from tests.support.apptest import APP
+from tests.support.clock import ManualClock
 from workshop import timesource
 from workshop.content import load_rubric
 from workshop.models import ClockState, Group, Workshop
@@ -102,7 +103,7 @@ def build_live_workshop(
 # --------------------------------------------------------------------------- 1. render time
 
 
-def _rerun_timer(at, clock: FakeClock) -> Callable[[], None]:
+def _rerun_timer(at, clock: ManualClock) -> Callable[[], None]:
     def rerun() -> None:
         clock.advance(2.1)  # past the 2 s snapshot memo: each rerun reads the store
         at.run()
@@ -124,7 +125,7 @@ def measure_render(runs: int, warmup: int) -> list[Measure | Failed]:
         db_path = Path(tmp) / "render.sqlite3"
         with local_environment(db_path):
             st.cache_resource.clear()
-            clock = FakeClock()
+            clock = ManualClock(1_800_000_000.0)
             timesource.set_source(clock)
             store = SqliteStore(db_path)
             try:

@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests.support.clock import ManualClock  # noqa: E402
 from tests.support.fake_sheets import FakeSheetsServer, peak_in_window  # noqa: E402
 from workshop.models import ActionItem, ClockState, FieldPatch, Group, Workshop  # noqa: E402
 from workshop.outbox import Outbox  # noqa: E402
@@ -62,19 +63,6 @@ TARGET_PEAK = 30
 SEED = 20261123
 NOTE_SHARE = 0.25  # items whose note is typed in a separate save, later
 LEVELS = ("0", "0.5", "1", "0.5", "1", "N/A")
-
-
-class SimClock:
-    """Simulated monotonic seconds; retries "sleep" by moving it forward."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass(order=True)
@@ -175,7 +163,7 @@ def run_app(groups: int, viewers: int, *, write_through: bool = True, **options:
     written directly. The sender thread is modelled by a step every half second.
     """
     clear_shared_books()
-    sim = SimClock()
+    sim = ManualClock(0.0)  # simulated seconds; retries "sleep" by moving it
     events = plan_events(groups, viewers)
     started = time.perf_counter()
     with (

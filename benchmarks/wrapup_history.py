@@ -54,23 +54,19 @@ from _common import (
     time_runs,
 )
 
-from tests.support.apptest import APP, FakeClock
+from tests.support.apptest import APP
+from tests.support.clock import ManualClock
 from workshop import charts, timesource
 from workshop.content import load_catalog, load_rubric
-from workshop.history import (
-    build_history,
-    clear_cache,
-    load_targets,
-    org_finals_frame,
-    org_means_frame,
-    system_frame,
-)
+from workshop.history import build_history, clear_cache
+from workshop.history_frames import org_finals_frame, org_means_frame, system_frame
 from workshop.i18n import Translator
 from workshop.models import ActionItem, ClockState, Group, Workshop
 from workshop.reports import actions_csv, actions_markdown, markdown_report, tidy_csv
-from workshop.security import new_id, new_join_code, new_token
+from workshop.security import new_id
 from workshop.store.base import Store
-from workshop.workshops import MAX_GROUPS
+from workshop.targets import load_targets
+from workshop.workshops import MAX_GROUPS, make_groups
 from workshop.wrapup import (
     band_thresholds,
     discussion_prompts,
@@ -93,21 +89,9 @@ WRAPUP_SEGMENT = 5  # standard-60: the last segment
 
 def _add_groups(store: Store, workshop: Workshop, drafts, start: int) -> list[Group]:
     """Groups past MAX_GROUPS, added one by one like a host editing a workshop would."""
-    added = []
-    for position, draft in enumerate(drafts, start=start):
-        group = Group(
-            id=new_id("g"),
-            workshop_id=workshop.id,
-            name=draft.name,
-            system=draft.system,
-            phase=draft.phase,
-            tutor=draft.tutor,
-            join_code=new_join_code(),
-            results_token=new_token(),
-            position=position,
-        )
+    added = make_groups(workshop.id, drafts, first_position=start)
+    for group in added:
         store.upsert_group(group)
-        added.append(group)
     return added
 
 
@@ -181,7 +165,7 @@ def measure_wrapup(runs: int, warmup: int) -> list[Measure | Failed]:
         db_path = Path(tmp) / "wrapup.sqlite3"
         with local_environment(db_path):
             st.cache_resource.clear()
-            clock = FakeClock()
+            clock = ManualClock(1_800_000_000.0)
             timesource.set_source(clock)
             store = SqliteStore(db_path)
             try:

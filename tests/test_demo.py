@@ -22,12 +22,13 @@ from workshop.demo import (
     is_demo,
     load_demo,
 )
-from workshop.history import build_history, load_targets
+from workshop.history import build_history
 from workshop.models import Snapshot
 from workshop.scoring import score_answers
 from workshop.security import verify_passcode
 from workshop.store.base import Store
 from workshop.store.sqlite import SqliteStore
+from workshop.targets import load_targets
 
 NOW = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
 RUBRIC = load_rubric("ml-test-score")

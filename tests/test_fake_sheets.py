@@ -17,6 +17,7 @@ import pytest
 import requests
 from gspread.utils import ValidationConditionType
 
+from tests.support.clock import ManualClock
 from tests.support.fake_sheets import (
     FakeSheetsServer,
     StoredCell,
@@ -26,19 +27,6 @@ from tests.support.fake_sheets import (
     spawn_fake,
     split_range,
 )
-
-
-class ManualClock:
-    """A monotonic clock the test moves by hand, so quota windows need no sleeping."""
-
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture

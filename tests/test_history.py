@@ -12,27 +12,19 @@ import pytest
 
 from tests.rubric_factory import answers, make_rubric
 from workshop.content.model import Rubric
-from workshop.history import (
-    ALL,
-    COHORT,
+from workshop.history import build_history, clear_cache, history_of
+from workshop.history_frames import (
     FINAL,
     ORG_FINALS_COLUMNS,
     ORG_MEANS_COLUMNS,
-    SKIP_NO_ANSWERS,
-    SKIP_UNKNOWN_RUBRIC,
     SYSTEM_FRAME_COLUMNS,
-    TargetsError,
-    build_history,
-    clear_cache,
-    history_of,
-    load_targets,
-    meets_target,
     org_finals_frame,
     org_means_frame,
     system_frame,
-    system_key,
 )
+from workshop.history_model import ALL, COHORT, SKIP_NO_ANSWERS, SKIP_UNKNOWN_RUBRIC, system_key
 from workshop.models import Answer, ClockState, Group, Snapshot, Workshop
+from workshop.targets import TargetsError, load_targets, meets_target
 
 RUBRIC = make_rubric(na_allowed=("data-2",))
 RUBRICS = {RUBRIC.id: RUBRIC}

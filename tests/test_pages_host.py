@@ -156,7 +156,7 @@ def test_the_date_inputs_default_to_today_in_the_viewers_zone(page_env: PageEnv)
 
     # 2026-12-01T20:30:00Z = 1796157000 s (see tests/test_localtime.py for the arithmetic:
     # 2026-12-02T03:04:05Z is 1796180645 s; 6 h 34 min 5 s = 23645 s earlier).
-    page_env.clock.value = 1_796_157_000
+    page_env.clock.now = 1_796_157_000
     tokyo = _host_page(page_env, "Asia/Tokyo")
     assert tokyo.date_input[0].value == dt.date(2026, 12, 2)  # already morning in Tokyo
     new_york = _host_page(page_env, "America/New_York")

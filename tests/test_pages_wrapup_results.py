@@ -163,7 +163,7 @@ def test_downloads_come_with_the_page_so_clock_runs_cannot_sweep_them(
 
 
 def test_an_export_is_built_once_per_content() -> None:
-    from views import common
+    from views import downloads
 
     built: list[str] = []
 
@@ -172,7 +172,9 @@ def test_an_export_is_built_once_per_content() -> None:
         return "item_id,score\n"
 
     key = ("answers.csv", "text/csv", "en", ("fingerprint", 1))
-    assert common.export_data(key, build) == common.export_data(key, build) == "item_id,score\n"
+    assert (
+        downloads.export_data(key, build) == downloads.export_data(key, build) == "item_id,score\n"
+    )
     assert built == ["csv"]
-    common.export_data((*key[:3], ("fingerprint", 2)), build)  # the answers changed
+    downloads.export_data((*key[:3], ("fingerprint", 2)), build)  # the answers changed
     assert built == ["csv", "csv"]

@@ -55,6 +55,7 @@ from tests.support.browser import (
     scroll_to_top_of,
     wait_for_app,
 )
+from tests.support.clock import ManualClock
 from tests.support.fake_sheets import gspread_client, spawn_fake
 from tests.support.rehearsal import (
     TIMELINE,
@@ -176,7 +177,7 @@ def _download(page: Page, label: str) -> str:
 
     The first rehearsals found downloads cancelled with a 404 while other pages'
     clocks ran: Streamlit swept the deferred file before the browser fetched it.
-    The pages now hand the file over with the page (views/common.py); one press
+    The pages now hand the file over with the page (views/downloads.py); one press
     must be enough.
     """
     with page.expect_download(timeout=60_000) as info:
@@ -604,14 +605,6 @@ def test_rehearsal_four_groups_on_sheets_with_faults(
 # ------------------------------------------------------------------------------------------
 
 
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def _four_groups(store: SheetsStore) -> tuple[str, list]:
     from workshop.workshops import GroupDraft, create_workshop
 
@@ -649,7 +642,7 @@ def test_saves_that_wait_for_the_quota_go_out_together_and_each_lands() -> None:
     from tests.support.sheets_backend import sheets_fixture
     from workshop.models import AnswerChange
 
-    clock = _Clock()
+    clock = ManualClock()
     everyone_queued = threading.Event()
 
     def pace_sleep(seconds: float) -> None:
@@ -703,7 +696,7 @@ def test_a_failed_read_is_not_repeated_by_every_page_at_once() -> None:
     from workshop.models import AnswerChange
     from workshop.store.base import StoreUnavailable
 
-    clock = _Clock()
+    clock = ManualClock()
     with sheets_fixture() as fx:
         store = fx.open_store(clock=clock, read_backoff_seconds=4.0)
         workshop_id, groups = _four_groups(store)
@@ -744,7 +737,7 @@ def test_a_failed_read_is_not_repeated_by_every_page_at_once() -> None:
 def test_retries_stop_when_their_time_budget_is_spent() -> None:
     from workshop.sheets_client import with_retries
 
-    clock = _Clock()
+    clock = ManualClock()
     calls: list[float] = []
 
     def down() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.rubric_factory import make_rubric
+from tests.support.clock import ManualClock
 from tests.support.sheets_backend import SheetsFixture, sheets_fixture
 from workshop.models import AnswerChange, Group, Snapshot, Workshop
 from workshop.scoring import score_answers
@@ -23,18 +24,10 @@ RUBRIC = make_rubric(na_allowed={"data-2"}, rubric_id="ml-test-score")
 AT = "2026-11-23T10:15:00+00:00"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def env() -> Iterator[tuple[SheetsFixture, SheetsStore, list[Group]]]:
     with sheets_fixture() as fx:
-        clock = Clock()
+        clock = ManualClock(0.0)
         store = fx.open_store(clock=clock, rubric_loader=lambda _id: RUBRIC)
         store.test_clock = clock  # type: ignore[attr-defined]
         groups = [

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.rubric_factory import make_rubric
+from tests.support.clock import ManualClock
 from tests.support.sheets_backend import SheetsFixture, sheets_fixture
 from workshop.models import AnswerChange, ClockState, FieldPatch, Group, Workshop
 from workshop.store.base import PatchSet
@@ -25,17 +26,6 @@ AT = "2026-11-23T10:15:00+00:00"
 TEAM = "Team A"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
 def fx() -> Iterator[SheetsFixture]:
     with sheets_fixture() as fixture:
@@ -43,11 +33,11 @@ def fx() -> Iterator[SheetsFixture]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock:
+    return ManualClock()
 
 
-def open_store(fx: SheetsFixture, clock: Clock) -> SheetsStore:
+def open_store(fx: SheetsFixture, clock: ManualClock) -> SheetsStore:
     return fx.open_store(clock=clock, rubric_loader=lambda _rubric_id: RUBRIC)
 
 
@@ -114,7 +104,7 @@ SORTS = {
 
 @pytest.mark.parametrize("edit", sorted(SORTS))
 def test_rows_moved_after_the_app_read_them_get_the_save_in_the_right_row(
-    fx: SheetsFixture, clock: Clock, edit: str
+    fx: SheetsFixture, clock: ManualClock, edit: str
 ) -> None:
     store = open_store(fx, clock)
     group = setup(store)[0]
@@ -128,7 +118,7 @@ def test_rows_moved_after_the_app_read_them_get_the_save_in_the_right_row(
 
 @pytest.mark.parametrize("edit", sorted(SORTS))
 def test_rows_moved_between_the_commits_read_and_its_write_are_put_right(
-    fx: SheetsFixture, clock: Clock, edit: str
+    fx: SheetsFixture, clock: ManualClock, edit: str
 ) -> None:
     store = open_store(fx, clock)
     group = setup(store)[0]
@@ -148,7 +138,7 @@ def test_rows_moved_between_the_commits_read_and_its_write_are_put_right(
 
 
 def test_a_deleted_row_gets_a_new_row_and_nothing_else_moves(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     group = setup(store)[0]
@@ -167,7 +157,7 @@ def test_a_deleted_row_gets_a_new_row_and_nothing_else_moves(
 
 
 def test_the_clock_goes_into_its_workshops_row_after_settings_were_sorted(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     setup(store, ("w1", "w2"))
@@ -203,7 +193,7 @@ def expected_after_both() -> dict[str, list[str]]:
     return expected
 
 
-def test_a_repair_survives_a_commit_google_refuses(fx: SheetsFixture, clock: Clock) -> None:
+def test_a_repair_survives_a_commit_google_refuses(fx: SheetsFixture, clock: ManualClock) -> None:
     store = open_store(fx, clock)
     team_a, team_b = setup(store)
     answer_everything(store, team_a)
@@ -220,7 +210,9 @@ def test_a_repair_survives_a_commit_google_refuses(fx: SheetsFixture, clock: Clo
     assert store.book.repaired == 1
 
 
-def test_writes_sent_one_by_one_are_checked_like_any_other(fx: SheetsFixture, clock: Clock) -> None:
+def test_writes_sent_one_by_one_are_checked_like_any_other(
+    fx: SheetsFixture, clock: ManualClock
+) -> None:
     store = open_store(fx, clock)
     team_a, team_b = setup(store)
     answer_everything(store, team_a)

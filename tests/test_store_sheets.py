@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from tests.rubric_factory import make_rubric
+from tests.support.clock import ManualClock
 from tests.support.sheets_backend import SheetsFixture, sheets_fixture
 from workshop import cli
 from workshop.commands.sheets import rows_from_sheet
@@ -42,19 +43,6 @@ AT = "2026-11-23T10:15:00+00:00"
 ACCOUNT = "fake-sa@fake-project.iam.gserviceaccount.com"
 
 
-class Clock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
 def fx() -> Iterator[SheetsFixture]:
     with sheets_fixture() as fixture:
@@ -62,11 +50,11 @@ def fx() -> Iterator[SheetsFixture]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock:
+    return ManualClock()
 
 
-def open_store(fx: SheetsFixture, clock: Clock, **options: Any) -> SheetsStore:
+def open_store(fx: SheetsFixture, clock: ManualClock, **options: Any) -> SheetsStore:
     options.setdefault("rubric_loader", lambda _rubric_id: RUBRIC)
     return fx.open_store(clock=clock, **options)
 
@@ -136,7 +124,7 @@ def save(store: SheetsStore, group: Group, *changes: tuple[str, str, str]) -> No
 
 
 def test_snapshot_is_one_batch_read_of_every_worksheet_cached_for_cache_seconds(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     setup(store)
@@ -165,7 +153,7 @@ def test_snapshot_is_one_batch_read_of_every_worksheet_cached_for_cache_seconds(
 
 
 def test_worksheet_titles_are_re_read_only_when_a_group_worksheet_is_missing(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     setup(store)
@@ -199,7 +187,7 @@ def test_worksheet_titles_are_re_read_only_when_a_group_worksheet_is_missing(
 
 
 def test_store_handles_workshops_and_threads_share_one_read(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     first = open_store(fx, clock)
     setup(first, "w1")
@@ -230,7 +218,7 @@ def test_store_handles_workshops_and_threads_share_one_read(
 
 
 def test_an_edit_typed_into_the_sheet_shows_once_the_cache_expires(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     groups = setup(store)
@@ -243,7 +231,7 @@ def test_an_edit_typed_into_the_sheet_shows_once_the_cache_expires(
 
 
 def test_a_deleted_worksheet_refreshes_the_titles_and_is_reported(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     groups = setup(store)
@@ -263,7 +251,7 @@ def test_a_deleted_worksheet_refreshes_the_titles_and_is_reported(
 
 
 def test_every_session_gets_the_snapshot_built_once_per_read(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     def loader(_rubric_id: str) -> Any:
         return RUBRIC
@@ -279,7 +267,7 @@ def test_every_session_gets_the_snapshot_built_once_per_read(
 
 
 def test_busy_writes_stretch_the_read_interval_within_limits(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock, request_budget=12, max_cache_seconds=15)
     groups = setup(store)  # creating the workshop already took a few requests
@@ -305,7 +293,7 @@ def test_busy_writes_stretch_the_read_interval_within_limits(
 
 
 def test_a_save_reads_fresh_then_writes_only_that_groups_changed_cells(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     groups = setup(store)
@@ -345,7 +333,7 @@ def test_a_save_reads_fresh_then_writes_only_that_groups_changed_cells(
 
 
 def test_clearing_instead_of_patching_the_cache_costs_a_read_per_save(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock, write_through=False)
     groups = setup(store)
@@ -356,7 +344,7 @@ def test_clearing_instead_of_patching_the_cache_costs_a_read_per_save(
     assert calls(fx) == [("read", "batchGet"), ("write", "batchUpdate"), ("read", "batchGet")]
 
 
-def test_action_items_are_written_through_too(fx: SheetsFixture, clock: Clock) -> None:
+def test_action_items_are_written_through_too(fx: SheetsFixture, clock: ManualClock) -> None:
     store = open_store(fx, clock)
     setup(store)
     store.snapshot("w1")
@@ -376,7 +364,7 @@ def test_action_items_are_written_through_too(fx: SheetsFixture, clock: Clock) -
     assert store.snapshot("w1").actions == (replace(first, priority=1),)  # the sheet agrees
 
 
-def test_user_text_is_written_raw_never_as_a_formula(fx: SheetsFixture, clock: Clock) -> None:
+def test_user_text_is_written_raw_never_as_a_formula(fx: SheetsFixture, clock: ManualClock) -> None:
     store = open_store(fx, clock)
     groups = setup(store)
     formula = '=HYPERLINK("http://x")'
@@ -391,7 +379,7 @@ def test_user_text_is_written_raw_never_as_a_formula(fx: SheetsFixture, clock: C
 
 
 def test_clock_change_is_one_write_of_that_workshops_clock_cells(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     setup(store, "w1")
@@ -410,7 +398,7 @@ def test_clock_change_is_one_write_of_that_workshops_clock_cells(
 
 
 def test_workshops_in_one_sheet_get_their_own_dated_worksheets(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     first = setup(store, "w1")
@@ -425,7 +413,7 @@ def test_workshops_in_one_sheet_get_their_own_dated_worksheets(
 
 
 def test_renaming_a_group_renames_its_worksheet_and_keeps_answers(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     groups = setup(store)
@@ -439,7 +427,7 @@ def test_renaming_a_group_renames_its_worksheet_and_keeps_answers(
     assert snap.problems == ()
 
 
-def test_save_for_an_item_without_a_row_appends_one(fx: SheetsFixture, clock: Clock) -> None:
+def test_save_for_an_item_without_a_row_appends_one(fx: SheetsFixture, clock: ManualClock) -> None:
     store = open_store(fx, clock, rubric_loader=lambda _id: None)  # an unknown rubric
     groups = setup(store)
     assert sheet_values(fx)["Team A"] == [list(ANSWERS_HEADER)]
@@ -456,7 +444,7 @@ def test_save_for_an_item_without_a_row_appends_one(fx: SheetsFixture, clock: Cl
 
 
 def test_quota_errors_are_retried_with_backoff_then_succeed(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     groups = setup(store)
@@ -468,7 +456,7 @@ def test_quota_errors_are_retried_with_backoff_then_succeed(
     assert cell(sheet_values(fx)["Team A"][1], 4) == "after the burst"
 
 
-def test_server_errors_on_a_read_are_retried(fx: SheetsFixture, clock: Clock) -> None:
+def test_server_errors_on_a_read_are_retried(fx: SheetsFixture, clock: ManualClock) -> None:
     store = open_store(fx, clock)
     setup(store)
     store.snapshot("w1")
@@ -480,7 +468,7 @@ def test_server_errors_on_a_read_are_retried(fx: SheetsFixture, clock: Clock) ->
 
 
 def test_an_expired_token_is_renewed_without_bothering_anyone(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     groups = setup(store)
@@ -498,7 +486,7 @@ def test_an_expired_token_is_renewed_without_bothering_anyone(
 
 
 def test_a_lost_response_on_save_is_retried_without_duplicates(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock, rubric_loader=lambda _id: None)
     groups = setup(store)
@@ -510,7 +498,7 @@ def test_a_lost_response_on_save_is_retried_without_duplicates(
     assert [r.dropped for r in api_log(fx)][-2:] == [True, False]
 
 
-def test_a_lost_response_on_add_action_adds_it_once(fx: SheetsFixture, clock: Clock) -> None:
+def test_a_lost_response_on_add_action_adds_it_once(fx: SheetsFixture, clock: ManualClock) -> None:
     store = open_store(fx, clock)
     setup(store)
     store.snapshot("w1")
@@ -527,7 +515,7 @@ def test_a_lost_response_on_add_action_adds_it_once(fx: SheetsFixture, clock: Cl
 
 
 def test_an_outage_longer_than_the_retry_budget_loses_nothing(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     groups = setup(store)
@@ -550,7 +538,7 @@ def test_an_outage_longer_than_the_retry_budget_loses_nothing(
 
 
 def test_a_sheet_not_shared_with_the_account_says_whom_to_share_with(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     fx.fake.unshare(fx.key)
     store = open_store(fx, clock)
@@ -560,7 +548,7 @@ def test_a_sheet_not_shared_with_the_account_says_whom_to_share_with(
     assert fx.sleeps == []  # permanent: not retried
 
 
-def test_a_missing_spreadsheet_names_the_key(fx: SheetsFixture, clock: Clock) -> None:
+def test_a_missing_spreadsheet_names_the_key(fx: SheetsFixture, clock: ManualClock) -> None:
     store = SheetsStore(
         "https://docs.google.com/spreadsheets/d/noSuchSheet0123/edit#gid=0",
         fx.fake.service_account_info(),
@@ -629,7 +617,7 @@ def test_settings_repr_never_shows_the_private_key(fx: SheetsFixture) -> None:
 
 
 def test_a_missing_group_worksheet_blocks_only_that_groups_saves(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     groups = setup(store)
@@ -654,7 +642,7 @@ def _metadata(fx: SheetsFixture) -> dict[str, Any]:
 
 
 def test_prepare_twice_and_after_answers_were_typed_keeps_everything(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     groups = setup(store)
@@ -685,7 +673,7 @@ def test_prepare_twice_and_after_answers_were_typed_keeps_everything(
 
 
 def test_prepare_creates_what_is_missing_without_touching_answers(
-    fx: SheetsFixture, clock: Clock
+    fx: SheetsFixture, clock: ManualClock
 ) -> None:
     store = open_store(fx, clock)
     groups = setup(store)
@@ -726,7 +714,7 @@ def test_prepare_creates_what_is_missing_without_touching_answers(
     assert not store.prepare("w1").changed
 
 
-def test_prepare_of_an_unknown_workshop_is_not_found(fx: SheetsFixture, clock: Clock) -> None:
+def test_prepare_of_an_unknown_workshop_is_not_found(fx: SheetsFixture, clock: ManualClock) -> None:
     store = open_store(fx, clock)
     setup(store)
     with pytest.raises(NotFound):
@@ -794,7 +782,7 @@ def test_cli_prepare_on_an_unshared_sheet_explains_the_fix(
     assert f"Share the sheet with {ACCOUNT} as Editor" in capsys.readouterr().err
 
 
-def test_rows_from_sheet_feed_the_score_command(fx: SheetsFixture, clock: Clock) -> None:
+def test_rows_from_sheet_feed_the_score_command(fx: SheetsFixture, clock: ManualClock) -> None:
     store = open_store(fx, clock)
     groups = setup(store)
     fx.fake.set_values(fx.key, "Team B", [["1"], ["maybe"]], start="D2")
@@ -816,7 +804,7 @@ def test_rows_from_sheet_feed_the_score_command(fx: SheetsFixture, clock: Clock)
 
 
 def test_rows_from_sheet_with_credentials_from_the_environment(
-    fx: SheetsFixture, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fx: SheetsFixture, clock: ManualClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _cli_env(fx, tmp_path, monkeypatch)
     setup(open_store(fx, clock))
@@ -908,7 +896,7 @@ def test_redirected_transport_never_leaves_the_machine() -> None:
 
 @pytest.mark.parametrize(("status", "reason"), [(429, "quota"), (500, "server")])
 def test_an_unreachable_sheet_says_why_for_the_pages_words(
-    fx: SheetsFixture, clock: Clock, status: int, reason: str
+    fx: SheetsFixture, clock: ManualClock, status: int, reason: str
 ) -> None:
     store = open_store(fx, clock)
     groups = setup(store)

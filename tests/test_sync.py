@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.rubric_factory import make_rubric
+from tests.support.clock import ManualClock
 from tests.support.fake_sheets import gspread_client
 from tests.support.rehearsal import other_user
 from tests.support.sheets_backend import SheetsFixture, sheets_fixture
@@ -22,14 +23,6 @@ REC = "test-record"
 T1 = "2026-11-23T10:00:01.000000+00:00"
 T2 = "2026-11-23T10:00:02.000000+00:00"
 RUBRIC = make_rubric(rubric_id="ml-test-score")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def workshop_with_groups(store, count: int = 2) -> list[Group]:
@@ -47,10 +40,10 @@ def patch(item: str, text: str, base: str = "", at: str = T1, field: str = "valu
 
 
 @pytest.fixture
-def local(tmp_path: Path) -> Iterator[tuple[SqliteStore, Outbox, Clock]]:
+def local(tmp_path: Path) -> Iterator[tuple[SqliteStore, Outbox, ManualClock]]:
     store = SqliteStore(tmp_path / "w.sqlite3")
     outbox = Outbox(tmp_path / "outbox.sqlite3")
-    yield store, outbox, Clock()
+    yield store, outbox, ManualClock()
     outbox.close()
     store.close()
 
@@ -149,7 +142,7 @@ def fx() -> Iterator[SheetsFixture]:
 def test_every_groups_changes_go_to_the_sheet_in_one_read_and_one_write(
     fx: SheetsFixture, tmp_path: Path
 ) -> None:
-    clock = Clock()
+    clock = ManualClock()
     store = fx.open_store(clock=clock, rubric_loader=lambda _id: RUBRIC)
     groups = workshop_with_groups(store, 4)
     outbox = Outbox(tmp_path / "outbox.sqlite3")
@@ -182,7 +175,7 @@ def test_every_groups_changes_go_to_the_sheet_in_one_read_and_one_write(
 
 
 def test_two_processes_share_one_send_slot(tmp_path: Path) -> None:
-    wall = Clock()
+    wall = ManualClock()
     shared = Coordination(tmp_path / "coordination.sqlite3")
     first, second = SendSlots(shared, clock=wall), SendSlots(shared, clock=wall)
     assert first.take("sheets:x", 4.0) == 0.0
@@ -196,7 +189,7 @@ def test_two_processes_share_one_send_slot(tmp_path: Path) -> None:
 def test_hand_edits_are_noted_with_when_they_were_first_seen(
     fx: SheetsFixture, tmp_path: Path
 ) -> None:
-    clock = Clock()
+    clock = ManualClock()
     store = fx.open_store(clock=clock, rubric_loader=lambda _id: RUBRIC, background_reads=True)
     groups = workshop_with_groups(store, 1)
     outbox = Outbox(tmp_path / "outbox.sqlite3")

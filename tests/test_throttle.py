@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
+from tests.support.clock import ManualClock
 from workshop.throttle import Throttle
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_five_failures_are_free_then_the_wait_doubles_up_to_the_limit() -> None:
-    clock = Clock()
+    clock = ManualClock(100.0)
     throttle = Throttle(free_failures=5, first_wait=30, max_wait=120, clock=clock)
     keys = ["session:a", "address:10.0.0.1"]
     waits = [throttle.failed(keys) for _ in range(9)]
@@ -28,7 +21,7 @@ def test_five_failures_are_free_then_the_wait_doubles_up_to_the_limit() -> None:
 
 
 def test_a_new_session_from_the_same_address_still_waits() -> None:
-    clock = Clock()
+    clock = ManualClock(100.0)
     throttle = Throttle(free_failures=2, first_wait=10, clock=clock)
     for _ in range(3):
         throttle.failed(["session:a", "address:x"])
@@ -37,7 +30,7 @@ def test_a_new_session_from_the_same_address_still_waits() -> None:
 
 
 def test_a_success_clears_the_session_but_not_the_address() -> None:
-    clock = Clock()
+    clock = ManualClock(100.0)
     throttle = Throttle(free_failures=1, first_wait=10, clock=clock)
     throttle.failed(["session:a", "address:x"])
     throttle.failed(["session:a", "address:x"])
@@ -48,7 +41,7 @@ def test_a_success_clears_the_session_but_not_the_address() -> None:
 
 
 def test_old_counts_are_forgotten_after_an_hour() -> None:
-    clock = Clock()
+    clock = ManualClock(100.0)
     throttle = Throttle(free_failures=1, first_wait=10, forget_after=3600, clock=clock)
     throttle.failed(["k"])
     throttle.failed(["k"])

@@ -35,6 +35,7 @@ from hypothesis.stateful import (
 )
 
 from tests.rubric_factory import make_rubric
+from tests.support.clock import ManualClock
 from workshop import timesource
 from workshop.models import Group, Workshop
 from workshop.outbox import Outbox
@@ -51,14 +52,6 @@ ANSWERS = ("0", "0.5", "1")
 NOTES = ("", "wiki", "CI job", "手作業")
 DEVICES = ("tutor", "laptop")
 RUBRIC = make_rubric(sections=("data", "model"), items_per_section=2, rubric_id="ml-test-score")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class FlakyStore(SqliteStore):
@@ -94,7 +87,7 @@ class TutorRecordMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.tmp = Path(tempfile.mkdtemp(prefix="tutor-record-"))
-        self.clock = Clock()
+        self.clock = ManualClock(1_800_000_000.0)
         timesource.set_source(self.clock)
         self.store = FlakyStore(self.tmp / "record.sqlite3")
         self.outbox = Outbox(self.tmp / "outbox.sqlite3")

@@ -11,49 +11,36 @@ from pathlib import Path
 
 import streamlit as st
 
-from views import common
+from views import language, messages
 
 HERE = Path(__file__).resolve().parent
 # A local icon: a Material icon here would be fetched from Google's font CDN by every
 # browser, which fails on offline networks and tells a third party who is in the room.
 FAVICON = HERE / "assets" / "favicon.png"
 
+#: The pages in navigation order: file (and UI text area) name, icon, ``st.Page`` options.
+PAGES: tuple[tuple[str, str, dict[str, object]], ...] = (
+    ("home", ":material/home:", {"default": True}),
+    ("host", ":material/settings:", {"url_path": "host"}),
+    ("present", ":material/slideshow:", {"url_path": "present"}),
+    ("tutor", ":material/edit_note:", {"url_path": "tutor"}),
+    ("wrapup", ":material/forum:", {"url_path": "wrapup"}),
+    ("history", ":material/timeline:", {"url_path": "history"}),
+    # Results are reached only through their unguessable link.
+    ("results", ":material/bar_chart:", {"url_path": "results", "visibility": "hidden"}),
+)
+
 
 def main() -> None:
     st.set_page_config(page_title="ML Test Score Workshop", page_icon=str(FAVICON), layout="wide")
-    common.language_switch()
-    t = common.t
+    language.language_switch()
+    t = language.t
     pages = [
-        st.Page(HERE / "home.py", title=t("home.nav"), icon=":material/home:", default=True),
-        st.Page(HERE / "host.py", title=t("host.nav"), icon=":material/settings:", url_path="host"),
-        st.Page(
-            HERE / "present.py",
-            title=t("present.nav"),
-            icon=":material/slideshow:",
-            url_path="present",
-        ),
-        st.Page(
-            HERE / "tutor.py", title=t("tutor.nav"), icon=":material/edit_note:", url_path="tutor"
-        ),
-        st.Page(
-            HERE / "wrapup.py", title=t("wrapup.nav"), icon=":material/forum:", url_path="wrapup"
-        ),
-        st.Page(
-            HERE / "history.py",
-            title=t("history.nav"),
-            icon=":material/timeline:",
-            url_path="history",
-        ),
-        st.Page(
-            HERE / "results.py",
-            title=t("results.nav"),
-            icon=":material/bar_chart:",
-            url_path="results",
-            visibility="hidden",  # reached only through its unguessable link
-        ),
+        st.Page(HERE / f"{name}.py", title=t(f"{name}.nav"), icon=icon, **options)
+        for name, icon, options in PAGES
     ]
     navigation = st.navigation(pages)
-    common.show_content_problems()
+    messages.show_content_problems()
     navigation.run()
 
 

@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views import common
-from workshop import charts
-from workshop.answers import format_score
-from workshop.history import (
-    TargetsError,
-    build_history,
-    load_targets,
-    org_finals_frame,
-    org_means_frame,
-    system_frame,
-)
+from views import chart_display, context, language, live, messages
+from workshop import charts, fingerprints
+from workshop.history import build_history
+from workshop.history_frames import org_finals_frame, org_means_frame, system_frame
+from workshop.history_summary import latest_rubric, systems_table
 from workshop.presentation import escape_markdown
 from workshop.store.base import StoreError
+from workshop.targets import TargetsError, load_targets
 from workshop.wrapup import band_thresholds
 
-t = common.t
-lang = common.lang()
-store = common.store()
-content = common.catalog()
-translator = common.translator()
+t = language.t
+lang = language.lang()
+content = context.catalog()
 
 st.title(t("history.title"))
 st.caption(t("history.intro"))
@@ -34,13 +27,14 @@ except TargetsError as error:
     st.warning(t("history.targets_problem", detail=str(error)))
     targets = {}
 try:
+    store = live.store()
     workshops = store.list_workshops(include_archived=True)
     snapshots = store.snapshots([w.id for w in workshops])
 except StoreError as error:
-    common.show_store_error(error)
+    messages.show_store_error(error)
     st.stop()
 history = build_history(content.rubrics, snapshots, targets)
-data_key = hash(tuple(common.answers_fingerprint(snapshot) for snapshot in snapshots))
+data_key = hash(tuple(fingerprints.answers_fingerprint(snapshot) for snapshot in snapshots))
 for skipped in history.skipped:
     key = f"history.skipped_{skipped.reason}"
     st.caption(t(key, title=escape_markdown(skipped.title), date=skipped.date))
@@ -50,42 +44,12 @@ if not history.rounds:
     st.info(t("history.no_rounds"))
     st.stop()
 
-latest_rubric = content.rubrics.get(history.rounds[-1].rubric_id) or next(
-    iter(content.rubrics.values())
-)
-thresholds = band_thresholds(latest_rubric)
+newest_rubric = latest_rubric(history, content.rubrics)
+thresholds = band_thresholds(newest_rubric)
 st.caption(t("history.rounds_count", count=len(history.rounds), systems=len(history.systems)))
 
 # ---- every system at a glance
-rows = []
-for system in history.systems:
-    latest = system.latest
-    previous = system.previous
-    change = (
-        format_score(latest.final - previous.final)
-        if previous and latest.final is not None and previous.final is not None
-        else "—"
-    )
-    band = next((b for b in latest_rubric.bands if b.id == latest.band_id), None)
-    target = (
-        t("history.target_met")
-        if latest.meets_target
-        else t("history.target_missed")
-        if latest.meets_target is False
-        else t("history.no_target")
-    )
-    rows.append(
-        {
-            t("history.col_system"): system.system,
-            t("history.col_phase"): t(f"common.phase_{latest.phase}"),
-            t("history.col_latest"): format_score(latest.final),
-            t("history.col_band"): band.label.get(lang) if band else "—",
-            t("history.col_change"): change,
-            t("history.col_rounds"): len(system.rounds),
-            t("history.col_target"): target,
-        }
-    )
-st.dataframe(rows, hide_index=True, width="stretch")
+st.dataframe(systems_table(history, newest_rubric, lang, t), hide_index=True, width="stretch")
 round_stats = history.rounds[-1].all
 if round_stats.with_target:
     st.caption(
@@ -104,10 +68,10 @@ if picked is not None:
         f"{t(f'common.phase_{latest.phase}')} · "
         + (t("history.target", band=target) if target else t("history.no_target"))
     )
-    common.show_chart(
+    chart_display.show_chart(
         ("history-system", data_key, lang, chosen),
         lambda: charts.system_history_chart(
-            system_frame(history, chosen, lang, translator), thresholds, lang
+            system_frame(history, chosen, lang, t), thresholds, lang
         ),
     )
 
@@ -122,15 +86,15 @@ st.markdown(f"**{t('history.means_heading')}**")
 
 def means():
     return charts.org_section_means_chart(
-        org_means_frame(history, lang, translator), lang, thresholds=thresholds
+        org_means_frame(history, lang, t), lang, thresholds=thresholds
     )
 
 
 means_key = ("history-means", data_key, lang)
-common.show_chart(means_key, means, stretch=False)
+chart_display.show_chart(means_key, means, stretch=False)
 # Images are made on request, in a worker process (converting here froze every live
 # countdown of the server for seconds): "Prepare PNG", then the download button.
 exports = ((t("history.export_png"), "png"), (t("history.export_svg"), "svg"))
 for column, (label, extension) in zip(st.columns([1, 1, 2])[:2], exports, strict=True):
     with column:
-        common.image_download(label, means_key, means, f"section-means.{extension}")
+        chart_display.image_download(label, means_key, means, f"section-means.{extension}")

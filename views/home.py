@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views import common
-from workshop.content.model import Rubric, level_key
+from views import auth, context, language, live, rubric_display
+from workshop.content.model import Rubric
 from workshop.demo import create_demo, find_demo
 from workshop.presentation import band_range_label, escape_markdown
 from workshop.store.base import StoreError
+from workshop.workshops import DEFAULT_RUBRIC_ID, preferred_index
 
-t = common.t
-lang = common.lang()
-content = common.catalog()
+t = language.t
+lang = language.lang()
+content = context.catalog()
 
 st.title(t("home.title"))
 st.markdown(f"#### {t('home.tagline')}")
@@ -21,7 +22,7 @@ st.write(t("home.intro"))
 
 def _open_demo() -> None:
     """Create the demo (or reopen it) and make this session its host: it is made-up data."""
-    store = common.store()
+    store = live.store()
     try:
         workshop = find_demo(store, lang)
         if workshop is None:
@@ -32,7 +33,7 @@ def _open_demo() -> None:
     except StoreError as error:
         st.session_state["demo_error"] = str(error)
         return
-    common.grant_host(workshop.id)
+    auth.grant_host(workshop.id)
     st.session_state["demo_id"] = workshop.id
 
 
@@ -52,36 +53,25 @@ with st.container(border=True):
         flash = st.session_state.pop("demo_flash", "")
         if flash:
             st.success(flash)
-        demo = common.store().snapshot(demo_id)
+        demo = live.store().snapshot(demo_id)
         first = demo.groups[0]
-        links = st.columns(5)
-        links[0].page_link(
-            common.page("present"),
-            label=t("demo.open_present"),
-            icon=":material/slideshow:",
-            query_params={"w": demo_id},
+        tutor_link = {"w": demo_id, "g": first.id, "code": first.join_code}
+        demo_links = (  # page, label, icon, query parameters
+            ("present", t("demo.open_present"), ":material/slideshow:", {"w": demo_id}),
+            ("tutor", t("demo.open_tutor", group=first.name), ":material/edit_note:", tutor_link),
+            ("wrapup", t("demo.open_wrapup"), ":material/forum:", {"w": demo_id}),
+            (
+                "results",
+                t("demo.open_results", group=first.name),
+                ":material/bar_chart:",
+                {"token": first.results_token},
+            ),
+            ("history", t("demo.open_history"), ":material/timeline:", None),
         )
-        links[1].page_link(
-            common.page("tutor"),
-            label=t("demo.open_tutor", group=first.name),
-            icon=":material/edit_note:",
-            query_params={"w": demo_id, "g": first.id, "code": first.join_code},
-        )
-        links[2].page_link(
-            common.page("wrapup"),
-            label=t("demo.open_wrapup"),
-            icon=":material/forum:",
-            query_params={"w": demo_id},
-        )
-        links[3].page_link(
-            common.page("results"),
-            label=t("demo.open_results", group=first.name),
-            icon=":material/bar_chart:",
-            query_params={"token": first.results_token},
-        )
-        links[4].page_link(
-            common.page("history"), label=t("demo.open_history"), icon=":material/timeline:"
-        )
+        for column, (name, label, icon, params) in zip(
+            st.columns(len(demo_links)), demo_links, strict=True
+        ):
+            column.page_link(context.page(name), label=label, icon=icon, query_params=params)
 
 roles, scoring = st.columns(2, gap="large")
 with roles:
@@ -103,12 +93,11 @@ if not content.rubrics:
     st.stop()
 
 rubric_ids = sorted(content.rubrics)
-default_index = rubric_ids.index("ml-test-score") if "ml-test-score" in rubric_ids else 0
 rubric: Rubric = content.rubrics[
     st.selectbox(
         t("home.rubric_select"),
         rubric_ids,
-        index=default_index,
+        index=preferred_index(rubric_ids, DEFAULT_RUBRIC_ID),
         format_func=lambda rubric_id: content.rubrics[rubric_id].title.get(lang),
         key="home_rubric",
     )
@@ -141,14 +130,7 @@ for tab, section in zip(tabs, rubric.sections, strict=True):
         )
         for item in section.items:
             with st.container(border=True):
-                st.markdown(f"**{item.id} · {item.title.get(lang)}**")
-                st.write(item.explanation.get(lang))
-                columns = st.columns(len(rubric.levels))
-                for column, level in zip(columns, rubric.levels, strict=True):
-                    key = level_key(level)
-                    with column:
-                        st.markdown(f"**{key}** · {rubric.level_labels[key].get(lang)}")
-                        st.caption(item.criteria[key].get(lang))
+                rubric_display.show_item_levels(rubric, item, lang)
                 if item.not_applicable is not None:
                     st.caption(t("home.na_allowed", text=item.not_applicable.get(lang)))
                 else:

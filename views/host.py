@@ -4,25 +4,28 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views import common
+from views import auth, context, language, live, messages, viewer_time
 from workshop.content.model import LANGUAGES
 from workshop.links import join_link, qr_png, results_link
 from workshop.models import Workshop
 from workshop.presentation import escape_markdown
 from workshop.store.base import StoreError
 from workshop.workshops import (
+    DEFAULT_AGENDA_ID,
+    DEFAULT_RUBRIC_ID,
     InputError,
     create_workshop,
     duplicate_workshop,
     parse_group_lines,
+    preferred_index,
     set_archived,
 )
 
-t = common.t
-lang = common.lang()
-settings = common.settings()
-store = common.store()
-content = common.catalog()
+t = language.t
+lang = language.lang()
+settings = context.settings()
+store = live.store()
+content = context.catalog()
 
 st.title(t("host.title"))
 st.caption(t("host.intro"))
@@ -31,7 +34,7 @@ if store.backend == "sheets":
 else:
     st.caption(t("host.backend_local"))
 
-if settings.host_passcode and not common.require_host(None, key="global"):
+if settings.host_passcode and not auth.require_host(None, key="global"):
     st.stop()
 
 selected_id = st.session_state.get("host_selected") or st.query_params.get("w", "")
@@ -47,19 +50,19 @@ def _phase_label(phase: str) -> str:
 
 def _workshop_panel(workshop: Workshop) -> None:
     """The open workshop: links, QR codes, sheet preparation, next round, archive."""
-    if not common.require_host(workshop, key=workshop.id):
+    if not auth.require_host(workshop, key=workshop.id):
         return
-    snapshot = common.snapshot_or_stop(workshop.id)
+    snapshot = live.snapshot_or_stop(workshop.id)
     st.subheader(escape_markdown(workshop.title))
     actions = st.columns([1, 1, 1, 3])
     actions[0].page_link(
-        common.page("present"),
+        context.page("present"),
         label=t("host.present"),
         icon=":material/slideshow:",
         query_params={"w": workshop.id},
     )
     actions[1].page_link(
-        common.page("wrapup"),
+        context.page("wrapup"),
         label=t("host.wrapup"),
         icon=":material/forum:",
         query_params={"w": workshop.id},
@@ -69,7 +72,7 @@ def _workshop_panel(workshop: Workshop) -> None:
         try:
             set_archived(store, workshop.id, not workshop.archived)
         except StoreError as error:
-            common.show_store_error(error)  # nothing changed; the panel stays as it was
+            messages.show_store_error(error)  # nothing changed; the panel stays as it was
         else:
             st.rerun()
 
@@ -81,7 +84,7 @@ def _workshop_panel(workshop: Workshop) -> None:
                     store.prepare(workshop.id)  # type: ignore[attr-defined]
                     st.success(t("host.prepared"))
                 except StoreError as error:
-                    common.show_store_error(error)
+                    messages.show_store_error(error)
 
     if snapshot.problems:
         with st.expander(t("host.problems_heading"), expanded=True):
@@ -90,7 +93,7 @@ def _workshop_panel(workshop: Workshop) -> None:
 
     st.markdown(f"#### {t('host.links_heading')}")
     st.caption(t("host.links_help"))
-    base = common.public_base()
+    base = context.public_base()
     for group in snapshot.groups:
         with st.container(border=True):
             text_column, qr_column = st.columns([5, 1])
@@ -116,18 +119,18 @@ def _workshop_panel(workshop: Workshop) -> None:
         st.caption(t("host.duplicate_help"))
         with st.form(f"duplicate_{workshop.id}"):
             title = st.text_input(t("host.field_title"), value=workshop.title)
-            date = st.date_input(t("host.field_date"), value=common.viewer_today())
+            date = st.date_input(t("host.field_date"), value=viewer_time.viewer_today())
             if st.form_submit_button(t("host.duplicate")):
                 try:
                     copy = duplicate_workshop(
                         store, workshop.id, title=title, date=date.isoformat()
                     )
                 except InputError as error:
-                    common.show_input_error(error)
+                    messages.show_input_error(error)
                 except StoreError as error:
-                    common.show_store_error(error)
+                    messages.show_store_error(error)
                 else:
-                    common.grant_host(copy.id)
+                    auth.grant_host(copy.id)
                     _select(copy.id)
                     st.session_state["host_flash"] = t(
                         "host.duplicated", title=escape_markdown(copy.title)
@@ -141,23 +144,23 @@ def _create_form() -> None:
     with st.form("create_workshop", clear_on_submit=False):
         title = st.text_input(t("host.field_title"), value=t("host.default_title"))
         first, second, third = st.columns(3)
-        date = first.date_input(t("host.field_date"), value=common.viewer_today())
-        language = second.selectbox(
+        date = first.date_input(t("host.field_date"), value=viewer_time.viewer_today())
+        workshop_language = second.selectbox(
             t("host.field_language"),
             list(LANGUAGES),
             index=list(LANGUAGES).index(lang),
-            format_func=common.LANGUAGE_NAMES.get,
+            format_func=language.LANGUAGE_NAMES.get,
         )
         rubric_id = third.selectbox(
             t("host.field_rubric"),
             rubric_ids,
-            index=rubric_ids.index("ml-test-score") if "ml-test-score" in rubric_ids else 0,
+            index=preferred_index(rubric_ids, DEFAULT_RUBRIC_ID),
             format_func=lambda rid: content.rubrics[rid].title.get(lang),
         )
         agenda_id = st.selectbox(
             t("host.field_agenda"),
             agenda_ids,
-            index=agenda_ids.index("standard-60") if "standard-60" in agenda_ids else 0,
+            index=preferred_index(agenda_ids, DEFAULT_AGENDA_ID),
             format_func=lambda aid: (
                 f"{content.agendas[aid].title.get(lang)} "
                 f"({content.agendas[aid].total_minutes:g} min)"
@@ -184,7 +187,7 @@ def _create_form() -> None:
             store,
             title=title,
             date=date.isoformat(),
-            language=language,
+            language=workshop_language,
             rubric_id=rubric_id,
             agenda_id=agenda_id,
             passcode=passcode,
@@ -192,12 +195,12 @@ def _create_form() -> None:
             require_passcode=not settings.host_passcode,
         )
     except InputError as error:
-        common.show_input_error(error)
+        messages.show_input_error(error)
         return
     except StoreError as error:
-        common.show_store_error(error)
+        messages.show_store_error(error)
         return
-    common.grant_host(workshop.id)
+    auth.grant_host(workshop.id)
     _select(workshop.id)
     st.session_state["host_show_list"] = True
     st.session_state["host_flash"] = t("host.created", title=escape_markdown(workshop.title))
@@ -226,7 +229,7 @@ with list_tab:
     try:
         workshops = store.list_workshops(include_archived=show_archived)
     except StoreError as error:
-        common.show_store_error(error)
+        messages.show_store_error(error)
         st.stop()
     if not workshops:
         st.info(t("host.no_workshops"))
@@ -240,7 +243,7 @@ with list_tab:
                     "host.workshop_line",
                     date=workshop.date,
                     groups=len(store.snapshot(workshop.id).groups),
-                    language=common.LANGUAGE_NAMES.get(workshop.language, workshop.language),
+                    language=language.LANGUAGE_NAMES.get(workshop.language, workshop.language),
                 )
             )
             is_open = selected_id == workshop.id

@@ -10,32 +10,43 @@ about a second of reaching the record.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 
 import streamlit as st
 from streamlit.logger import get_logger
 
-from views import common
+from views import auth, context, language, live, markup, messages, viewer_time
 from workshop import clock, timesource
+from workshop.agenda_controls import (
+    JUMP,
+    NEXT,
+    PAUSE,
+    PLUS_1,
+    PLUS_5,
+    PREVIOUS,
+    RESUME,
+    START,
+    apply_control,
+    is_enabled,
+    main_control,
+)
 from workshop.content.model import Agenda, Rubric
 from workshop.live import overall_progress, section_progress
-from workshop.models import ClockState
 from workshop.presentation import escape_markdown
 from workshop.store.base import StoreError
 
 LOG = get_logger(__name__)
 
-t = common.t
-lang = common.lang()
-store = common.store()
-content = common.catalog()
-common.page_css()
+t = language.t
+lang = language.lang()
+store = live.store()
+content = context.catalog()
+markup.page_css()
 
-workshop_id = common.workshop_from_query(link_to_host=True)
+workshop_id = live.workshop_from_query(link_to_host=True)
 
-snapshot = common.live_snapshot(workshop_id)
+snapshot = live.live_snapshot(workshop_id)
 workshop = snapshot.workshop
-if not common.require_host(workshop, key=f"present_{workshop.id}"):
+if not auth.require_host(workshop, key=f"present_{workshop.id}"):
     st.stop()
 rubric: Rubric = content.rubrics[workshop.rubric_id]
 agenda: Agenda = content.agendas[workshop.agenda_id]
@@ -43,24 +54,13 @@ agenda: Agenda = content.agendas[workshop.agenda_id]
 wlang = workshop.language
 
 
-def _apply(change: Callable[[ClockState, float], ClockState], control: str) -> None:
-    """Read the stored clock, apply one control, store it; every screen follows.
-
-    Each control is logged (which one, and the segment before and after): when a
-    room says "the agenda jumped", the server log says who moved it.
-    """
+def _apply(control: str, target: int = 0) -> None:
+    """A control was pressed: the stored clock moves and every screen follows."""
     try:
-        current = store.snapshot(workshop_id).clock
-        changed = change(current, timesource.now())
-        store.set_clock(workshop_id, changed)
-        LOG.info(
-            "workshop %s: host control %s moved the agenda from segment %s (%s) to %s (%s)",
-            workshop_id, control, current.segment, current.status, changed.segment,
-            changed.status,
-        )  # fmt: skip
+        apply_control(store, workshop_id, agenda, control, target=target, log=LOG)
     except StoreError as error:
         st.session_state["present_error"] = error
-    common.forget_live_snapshot()
+    live.forget_live_snapshot()
 
 
 view = clock.view(agenda, snapshot.clock, timesource.now())
@@ -68,66 +68,29 @@ segment = view.segment
 
 st.caption(f"{escape_markdown(workshop.title)} · {workshop.date}")
 
+#: Each control's button: its text, icon and widget key.
+BUTTONS = {
+    START: ("present.start", ":material/play_arrow:", "c_start"),
+    PAUSE: ("present.pause", ":material/pause:", "c_pause"),
+    RESUME: ("present.resume", ":material/play_arrow:", "c_resume"),
+    PLUS_1: ("present.plus1", None, "c_plus1"),
+    PLUS_5: ("present.plus5", None, "c_plus5"),
+    PREVIOUS: ("present.previous", ":material/skip_previous:", "c_prev"),
+    NEXT: ("present.next", ":material/skip_next:", "c_next"),
+}
 controls = st.columns([1.1, 0.8, 0.8, 1, 1, 2.2])
-if view.status in ("idle", "finished"):
-    controls[0].button(
-        t("present.start"),
-        type="primary",
-        icon=":material/play_arrow:",
-        key="c_start",
+shown = (main_control(view), PLUS_1, PLUS_5, PREVIOUS, NEXT)
+for column, control in zip(controls[:5], shown, strict=True):
+    text_key, icon, widget_key = BUTTONS[control]
+    column.button(
+        t(text_key),
+        type="primary" if control in (START, RESUME) else "secondary",
+        icon=icon,
+        key=widget_key,
         on_click=_apply,
-        args=(lambda c, now: clock.start(agenda, c, now), "start"),
+        args=(control,),
+        disabled=not is_enabled(view, control),
     )
-elif view.status == "running":
-    controls[0].button(
-        t("present.pause"),
-        icon=":material/pause:",
-        key="c_pause",
-        on_click=_apply,
-        args=(clock.pause, "pause"),
-    )
-else:
-    controls[0].button(
-        t("present.resume"),
-        type="primary",
-        icon=":material/play_arrow:",
-        key="c_resume",
-        on_click=_apply,
-        args=(clock.resume, "resume"),
-    )
-controls[1].button(
-    t("present.plus1"),
-    key="c_plus1",
-    on_click=_apply,
-    args=(lambda c, now: clock.extend(c, 60, now), "+1 min"),
-)
-controls[2].button(
-    t("present.plus5"),
-    key="c_plus5",
-    on_click=_apply,
-    args=(lambda c, now: clock.extend(c, 300, now), "+5 min"),
-)
-controls[3].button(
-    t("present.previous"),
-    icon=":material/skip_previous:",
-    key="c_prev",
-    on_click=_apply,
-    args=(lambda c, now: clock.previous_segment(agenda, c, now), "previous"),
-    disabled=view.index == 0 and view.status != "finished",
-)
-controls[4].button(
-    t("present.next"),
-    icon=":material/skip_next:",
-    key="c_next",
-    on_click=_apply,
-    args=(lambda c, now: clock.next_segment(agenda, c, now), "next"),
-    disabled=view.status == "finished",
-)
-
-
-def _jump_to(target: int) -> Callable[[ClockState, float], ClockState]:
-    return lambda c, now: clock.jump(agenda, c, target, now)
-
 
 # Going to a segment is a button per segment (in a popover), not a select box with a
 # callback: a select box whose value follows the stored clock raced with the 1 s clock
@@ -140,31 +103,31 @@ with controls[5].popover(t("present.jump"), icon=":material/list:", width="stret
             f"{index + 1}. {item.title.get(wlang)}",
             key=f"c_jump_{index}",
             on_click=_apply,
-            args=(_jump_to(index), f"jump to {index}"),
-            disabled=index == view.index,
+            args=(JUMP, index),
+            disabled=not is_enabled(view, JUMP, index),
             type="tertiary",
         )
 error = st.session_state.pop("present_error", None)
 if error is not None:
-    common.show_store_error(error)
+    messages.show_store_error(error)
 
 rendered = (view.index, view.status)
 
 
 @st.fragment(run_every=1)
 def clock_panel() -> None:
-    live = common.live_snapshot(workshop_id)
-    current = clock.view(agenda, live.clock, timesource.now())
+    latest = live.live_snapshot(workshop_id)
+    current = clock.view(agenda, latest.clock, timesource.now())
     if (current.index, current.status) != rendered:
         st.rerun()  # another host tab moved the agenda: redraw controls and content
     position = t("present.segment_of", index=current.index + 1, count=len(agenda.segments))
     st.markdown(
         f'<p class="mts-muted">{html.escape(position)}'
-        f" · {common.status_badge_html(current)}</p>"
+        f" · {markup.status_badge_html(current)}</p>"
         f'<p class="mts-segment">{html.escape(current.segment.title.get(wlang))}</p>',
         unsafe_allow_html=True,
     )
-    st.markdown(common.countdown_html(current), unsafe_allow_html=True)
+    st.markdown(markup.countdown_html(current), unsafe_allow_html=True)
     st.progress(current.progress)
     if current.extension:
         st.caption(t("present.extended", minutes=f"{current.extension / 60:g}"))
@@ -172,11 +135,11 @@ def clock_panel() -> None:
 
 @st.fragment(run_every=1)
 def board_panel() -> None:
-    live = common.live_snapshot(workshop_id)
+    latest = live.live_snapshot(workshop_id)
     section_id = segment.section_id
     if section_id:
         st.markdown(f"**{t('present.board_heading')}**")
-        for row in section_progress(rubric, live, section_id):
+        for row in section_progress(rubric, latest, section_id):
             mark = " ✓" if row.done else ""
             st.progress(
                 row.answered / row.total if row.total else 0.0,
@@ -184,14 +147,16 @@ def board_panel() -> None:
             )
     else:
         st.markdown(f"**{t('present.board_overall')}**")
-        totals = overall_progress(rubric, live)
-        for group in live.groups:
+        totals = overall_progress(rubric, latest)
+        for group in latest.groups:
             answered, total = totals[group.id]
             st.progress(
                 answered / total if total else 0.0,
                 text=f"{escape_markdown(group.name)} — {answered}/{total}",
             )
-    st.caption(t("present.board_updated", time=common.local_time(timesource.now(), "%H:%M:%S")))
+    st.caption(
+        t("present.board_updated", time=viewer_time.local_time(timesource.now(), "%H:%M:%S"))
+    )
 
 
 main, side = st.columns([3, 2], gap="large")
@@ -203,7 +168,7 @@ with side:
 if view.status == "finished":
     st.success(t("present.finished_note"))
     st.page_link(
-        common.page("wrapup"),
+        context.page("wrapup"),
         label=t("present.open_wrapup"),
         icon=":material/forum:",
         query_params={"w": workshop.id},

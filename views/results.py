@@ -7,15 +7,14 @@ band; a workshop link shows every group. Nothing here writes to the store.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
-from views import common
-from workshop import charts
+from views import chart_display, context, downloads, language, live, markup, messages
+from workshop import charts, fingerprints
+from workshop.actions import item_choices
 from workshop.advice import next_band_advice
 from workshop.answers import format_level, format_score
-from workshop.models import Group, Snapshot
+from workshop.models import Snapshot
 from workshop.presentation import escape_markdown, format_html
 from workshop.reports import (
     actions_csv,
@@ -24,6 +23,13 @@ from workshop.reports import (
     markdown_report,
     sorted_actions,
     tidy_csv,
+)
+from workshop.score_tables import (
+    answered_text,
+    band_text,
+    comparison_rows,
+    final_text,
+    section_rows,
 )
 from workshop.store.base import StoreError
 from workshop.wrapup import (
@@ -34,11 +40,11 @@ from workshop.wrapup import (
     section_scores_frame,
 )
 
-t = common.t
-lang = common.lang()
-store = common.store()
-content = common.catalog()
-translator = common.translator()
+t = language.t
+lang = language.lang()
+store = live.store()
+content = context.catalog()
+translator = language.translator()
 
 token = st.query_params.get("token", "")
 if not token:
@@ -47,27 +53,16 @@ if not token:
 try:
     found = store.find_token(token)
 except StoreError as error:
-    common.show_store_error(error)
+    messages.show_store_error(error)
     st.stop()
 if found is None:
     st.error(t("errors.link_not_found"))
     st.stop()
 workshop_id, group_id = found
-snapshot = common.snapshot_or_stop(workshop_id)
+snapshot = live.snapshot_or_stop(workshop_id)
 workshop = snapshot.workshop
 rubric = content.rubrics[workshop.rubric_id]
 results = group_results(rubric, snapshot)
-section_labels = {section.id: section.short.get(lang) for section in rubric.sections}
-
-
-def _only_group(full: Snapshot, group: Group) -> Snapshot:
-    """The snapshot restricted to one group, for that group's own downloads."""
-    return replace(
-        full,
-        groups=(group,),
-        answers={group.id: full.group_answers(group.id)},
-        actions=tuple(a for a in full.actions if a.group_id == group.id),
-    )
 
 
 def _downloads(scope: Snapshot, label: str) -> None:
@@ -75,30 +70,28 @@ def _downloads(scope: Snapshot, label: str) -> None:
 
     Converting a chart to an image took the server's interpreter for seconds and
     froze every live countdown, so images are made in a worker process, only
-    when someone presses "Prepare PNG" / "Prepare SVG" (see common.image_download).
+    when someone presses "Prepare PNG" / "Prepare SVG" (see chart_display.image_download).
     """
     st.subheader(t("results.downloads"))
     report_group = group_id if group_id else None
     csv_column, report_column, png_column, svg_column = st.columns(4)
     with csv_column:
-        common.download_button(
+        downloads.download_button(
             t("reports.download_tidy_csv"),
             lambda: tidy_csv(rubric, scope, lang),
             export_filename(workshop, f"{label}-answers", "csv"),
-            "text/csv",
             content=exports_key,
         )
     with report_column:
-        common.download_button(
+        downloads.download_button(
             t("reports.download_report"),
             lambda: markdown_report(rubric, snapshot, lang, report_group, t=translator),
             export_filename(workshop, f"{label}-report", "md"),
-            "text/markdown",
             content=exports_key,
         )
     for column, extension in ((png_column, "png"), (svg_column, "svg")):
         with column:
-            common.image_download(
+            chart_display.image_download(
                 t(f"results.chart_{extension}"),
                 bars_key,
                 bars,
@@ -107,10 +100,10 @@ def _downloads(scope: Snapshot, label: str) -> None:
 
 
 st.caption(f"{t('results.read_only')} · {escape_markdown(workshop.title)} · {workshop.date}")
-fingerprint = common.answers_fingerprint(snapshot)
+fingerprint = fingerprints.answers_fingerprint(snapshot)
 # What every export on this page shows: the whole workshop (a group's report compares it
 # with the others), computed once per rerun for all the download buttons.
-exports_key = common.snapshot_fingerprint(snapshot)
+exports_key = fingerprints.snapshot_fingerprint(snapshot)
 
 
 def bars():
@@ -123,7 +116,7 @@ bars_key = ("results-bars", workshop.id, lang, fingerprint)
 
 
 def show_bars() -> None:
-    common.show_chart(bars_key, bars)
+    chart_display.show_chart(bars_key, bars)
 
 
 if group_id:
@@ -139,33 +132,16 @@ if group_id:
     )
     st.caption(t(f"common.phase_{group.phase}"))
     first, second, third = st.columns(3)
-    final = format_score(score.final)
-    first.metric(
-        t("results.final"),
-        t("wrapup.provisional_mark", score=final) if result.provisional else final,
-    )
-    second.metric(t("results.band"), score.band.label.get(lang) if score.band else "—")
-    third.metric(t("results.answered"), f"{result.answered}/{result.total}")
+    first.metric(t("results.final"), final_text(result, t))
+    second.metric(t("results.band"), band_text(result, lang))
+    third.metric(t("results.answered"), answered_text(result.answered, result.total))
     if score.band:
         st.info(score.band.meaning.get(lang))
     if result.provisional:
         st.caption(t("wrapup.provisional_note"))
 
     st.subheader(t("results.sections_heading"))
-    st.dataframe(
-        [
-            {
-                t("results.col_section"): section_labels[sid],
-                t("results.col_score"): format_score(section.score),
-                t("results.col_raw"): format_score(section.raw),
-                t("results.col_answered"): f"{section.answered}/{section.applicable}",
-                t("results.col_weakest"): "●" if sid in result.minimum_sections else "",
-            }
-            for sid, section in score.sections.items()
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(section_rows(rubric, result, lang, t), hide_index=True, width="stretch")
 
     st.subheader(t("reports.heading_next_band"))
     advice = next_band_advice(rubric, answer_values(snapshot, group_id))
@@ -173,7 +149,7 @@ if group_id:
 
     st.subheader(t("results.compare_heading"))
     st.dataframe(
-        common.comparison_frame(rubric, results, highlight=group_id),
+        comparison_rows(rubric, results, lang, t, highlight=group_id),
         hide_index=True,
         width="stretch",
     )
@@ -183,15 +159,15 @@ if group_id:
     actions = sorted_actions(snapshot, group_id)
     if not actions:
         st.caption(t("reports.no_actions"))
+    item_titles = item_choices(rubric, lang)
     for action in actions:
-        item = rubric.item(action.item_id) if action.item_id else None
         # What and who are free text (often with a ticket link): shown exactly as typed.
-        common.show_html_line(
+        markup.show_html_line(
             format_html(
                 t("results.action_line"),
                 markup={"priority": f"<strong>P{int(action.priority)}</strong>"},
                 what=action.what,
-                item=f"{item.id} · {item.title.get(lang)}" if item else "—",
+                item=item_titles.get(action.item_id, "—"),
                 owner=action.owner or "—",
                 due=action.due or t("wrapup.action_no_due"),
             )
@@ -209,25 +185,24 @@ if group_id:
                 st.markdown(f"**{item.id} · {item.title.get(lang)}** — {escape_markdown(value)}")
                 note = answer.note if answer and answer.note else ""
                 if note:
-                    common.show_user_text(note)  # exactly as typed, links live
+                    markup.show_user_text(note)  # exactly as typed, links live
                 else:
                     st.markdown(f"_{t('results.no_note')}_")
-    _downloads(_only_group(snapshot, group), group.name)
+    _downloads(snapshot.only_group(group.id), group.name)
 else:
     st.title(escape_markdown(workshop.title))
     st.subheader(t("results.all_groups"))
-    st.dataframe(common.comparison_frame(rubric, results), hide_index=True, width="stretch")
+    st.dataframe(comparison_rows(rubric, results, lang, t), hide_index=True, width="stretch")
     show_bars()
-    common.show_chart(
+    chart_display.show_chart(
         ("results-heatmap", workshop.id, lang, fingerprint),
         lambda: charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang),
     )
     st.subheader(t("results.workshop_actions_heading"))
-    common.download_button(
+    downloads.download_button(
         t("reports.download_actions_csv"),
         lambda: actions_csv(rubric, snapshot, lang),
         export_filename(workshop, "actions", "csv"),
-        "text/csv",
         content=exports_key,
     )
     _downloads(snapshot, "workshop")

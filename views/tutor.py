@@ -19,92 +19,55 @@ import html
 
 import streamlit as st
 
-from views import common
+from views import (
+    auth,
+    context,
+    language,
+    live,
+    markup,
+    messages,
+    rubric_display,
+    tutor_actions,
+    tutor_join,
+    viewer_time,
+)
 from workshop import clock, timesource
 from workshop.answers import NA_TEXT, answer_choices, canonical_text, format_score, item_answer
 from workshop.content.model import Item, Rubric, level_key
-from workshop.models import ActionItem, FieldPatch, Group
+from workshop.models import FieldPatch, Group
 from workshop.outbox import Entry
 from workshop.patches import FieldView, field_view
 from workshop.presentation import escape_markdown
 from workshop.scoring import score_answers
-from workshop.security import codes_match, new_id
-from workshop.store.base import StoreError, StoreUnavailable
-from workshop.tutor_form import TutorForm
-from workshop.workshops import MAX_NAME, MAX_NOTE, InputError, check_note, check_text
+from workshop.security import new_id
+from workshop.store.base import StoreUnavailable
+from workshop.tutor_form import TutorForm, saved_by
+from workshop.workshops import MAX_NAME, InputError, check_note
 
 #: How long a callback waits for the sender to confirm a change (the page says
 #: "not saved yet" meanwhile; the sender goes on by itself after that).
 SAVE_WAIT_SECONDS = 0.4
 
-t = common.t
-lang = common.lang()
-store = common.store()
-engine = common.runtime().engine
-content = common.catalog()
-common.page_css()
-
-
-def _authorized(workshop_id: str, group_id: str) -> bool:
-    return (workshop_id, group_id) in st.session_state.get("tutor_auth", set())
-
-
-def _grant(workshop_id: str, group_id: str) -> None:
-    granted = set(st.session_state.get("tutor_auth", set()))
-    granted.add((workshop_id, group_id))
-    st.session_state["tutor_auth"] = granted
-
-
-def _join_form() -> None:
-    """Pick a workshop and group and type the join code (when no link was used)."""
-    st.title(t("tutor.join_title"))
-    st.caption(t("tutor.join_help"))
-    try:
-        workshops = store.list_workshops()
-    except StoreError as error:
-        common.show_store_error(error)
-        st.stop()
-    if not workshops:
-        st.info(t("tutor.no_workshops"))
-        st.stop()
-    titles = {w.id: f"{w.title} ({w.date})" for w in workshops}
-    workshop_id = st.selectbox(t("tutor.workshop"), list(titles), format_func=titles.get)
-    groups = common.snapshot_or_stop(workshop_id).groups
-    names = {g.id: g.name for g in groups}
-    with st.form("join"):
-        group_id = st.selectbox(t("tutor.group"), list(names), format_func=names.get)
-        code = st.text_input(t("tutor.code"), max_chars=12)
-        if st.form_submit_button(t("tutor.join"), type="primary"):
-            group = next(g for g in groups if g.id == group_id)
-            if codes_match(code, group.join_code):
-                _grant(workshop_id, group_id)
-                st.query_params["w"] = workshop_id
-                st.query_params["g"] = group_id
-                st.rerun()
-            st.error(t("tutor.wrong_code"))
-    st.stop()
+t = language.t
+lang = language.lang()
+engine = live.runtime().engine
+content = context.catalog()
+markup.page_css()
 
 
 workshop_id = st.query_params.get("w", "")
 group_id = st.query_params.get("g", "")
 if not workshop_id or not group_id:
-    _join_form()
+    tutor_join.join_form()
 
-snapshot = common.live_snapshot(workshop_id)
+snapshot = live.live_snapshot(workshop_id)
 try:
     group: Group = snapshot.group(group_id)
 except KeyError:
     st.error(t("errors.workshop_not_found"))
     st.stop()
 
-if not _authorized(workshop_id, group_id):
-    given = st.query_params.get("code", "")
-    if given and codes_match(given, group.join_code):
-        _grant(workshop_id, group_id)
-    else:
-        if given:
-            st.error(t("tutor.wrong_code"))
-        _join_form()
+tutor_join.require_tutor(workshop_id, group)
 
 workshop = snapshot.workshop
 rubric: Rubric = content.rubrics[workshop.rubric_id]
@@ -120,24 +83,19 @@ item_ids = [item.id for item in rubric.items]
 
 def _who() -> str:
     """Who saved: the name typed in the sidebar if it is acceptable, else the group's tutor."""
-    typed = st.session_state.get("tutor_name") or ""
-    try:
-        name = check_text(typed, "tutor", MAX_NAME)
-    except InputError:
-        name = ""
-    return name or group.tutor or f"{t('tutor.group')} {group.name}"
+    return saved_by(st.session_state.get("tutor_name") or "", group, t("tutor.group"))
 
 
 def _send(patch: FieldPatch) -> None:
     """Keep the change in the outbox and give the sender a moment to confirm it."""
     entry_id = engine.record(workshop_id, group_id, patch, origin)
     engine.wait([entry_id], SAVE_WAIT_SECONDS)
-    common.forget_live_snapshot()
+    live.forget_live_snapshot()
 
 
 def _changed(item_id: str, field_name: str, key: str) -> None:
     """The tutor changed a widget: send that field, and only that field."""
-    if not _authorized(workshop_id, group_id):
+    if not auth.tutor_authorized(workshop_id, group_id):
         return
     raw = st.session_state.get(key)
     text = raw or ""
@@ -161,12 +119,11 @@ def _changed(item_id: str, field_name: str, key: str) -> None:
 
 def _use_mine(entry_id: int, item_id: str, field_name: str, text: str) -> None:
     """After a later change won, the tutor chooses their own value again, knowingly."""
-    if not _authorized(workshop_id, group_id):
+    if not auth.tutor_authorized(workshop_id, group_id):
         return
-    patch = FieldPatch(
-        item_id, field_name, text, form.text(item_id, field_name),
-        timesource.now_precise_iso(), _who(),
-    )  # fmt: skip
+    patch = form.chosen_again(
+        item_id, field_name, text, made_at=timesource.now_precise_iso(), made_by=_who()
+    )
     engine.acknowledge([entry_id])
     _send(patch)
 
@@ -176,7 +133,7 @@ def _retry_now() -> None:
     engine.retry_now()
     waiting = [entry.id for entry in engine.group(workshop_id, group_id).pending]
     engine.wait(waiting, SAVE_WAIT_SECONDS * 3)
-    common.forget_live_snapshot()
+    live.forget_live_snapshot()
 
 
 def _canonical(item: Item, text: str) -> str | None:
@@ -186,9 +143,9 @@ def _canonical(item: Item, text: str) -> str | None:
 
 
 def _views() -> dict[tuple[str, str], FieldView]:
-    live = common.live_snapshot(workshop_id, warn=False)
+    latest = live.live_snapshot(workshop_id, warn=False)
     pending = engine.pending_patches(workshop_id, group_id)
-    return field_view(live.group_answers(group_id), pending, item_ids)
+    return field_view(latest.group_answers(group_id), pending, item_ids)
 
 
 def _fingerprint(views: dict[tuple[str, str], FieldView]) -> int:
@@ -213,7 +170,7 @@ for item_id, field_name in remote:
                 f"tutor.changed_{field_name}",
                 item=item_id,
                 who=escape_markdown(view.by),
-                time=common.local_time(view.at, "%H:%M"),
+                time=viewer_time.local_time(view.at, "%H:%M"),
             ),
             icon=":material/sync:",
         )
@@ -228,8 +185,8 @@ st.caption(f"{escape_markdown(workshop.title)} · {t(f'common.phase_{group.phase
 @st.fragment(run_every=1)
 def live_bar() -> None:
     """Clock and save status; redraws the page when the host, the sheet or a device moves on."""
-    live = common.live_snapshot(workshop_id, warn=False)
-    view = clock.view(agenda, live.clock, timesource.now())
+    latest = live.live_snapshot(workshop_id, warn=False)
+    view = clock.view(agenda, latest.clock, timesource.now())
     if view.index != host_view.index or _fingerprint(_views()) != rendered_print:
         st.rerun()
     sync = engine.group(workshop_id, group_id)
@@ -238,7 +195,7 @@ def live_bar() -> None:
         now_scoring = t("tutor.now_scoring", segment=view.segment.title.get(lang))
         st.markdown(
             f'<p class="mts-muted">{html.escape(now_scoring)}'
-            f" · {common.status_badge_html(view)}</p>" + common.countdown_html(view, small=True),
+            f" · {markup.status_badge_html(view)}</p>" + markup.countdown_html(view, small=True),
             unsafe_allow_html=True,
         )
     with right:
@@ -249,13 +206,13 @@ def live_bar() -> None:
             failure = sync.failure
             if failure is not None:
                 detail = (
-                    common.unavailable_reason(failure)
+                    messages.unavailable_reason(failure)
                     if isinstance(failure, StoreUnavailable)
-                    else common.store_error_text(failure)
+                    else messages.store_error_text(failure)
                 )
                 st.caption(t("tutor.pending_detail", detail=detail))
         elif sync.last_written:
-            saved_at = common.local_time(sync.last_written, "%H:%M:%S")
+            saved_at = viewer_time.local_time(sync.last_written, "%H:%M:%S")
             st.success(t("tutor.saved_at", time=saved_at), icon=":material/check:")
         else:
             st.info(t("tutor.nothing_yet"), icon=":material/edit_note:")
@@ -275,7 +232,7 @@ def _notice(entry: Entry) -> None:
             mine=escape_markdown(patch.text or t("tutor.empty_value")),
             theirs=escape_markdown(theirs),
             who=escape_markdown(entry.current_by or t("tutor.someone")),
-            time=common.local_time(entry.current_at, "%H:%M:%S") if entry.current_at else "—",
+            time=viewer_time.local_time(entry.current_at, "%H:%M:%S") if entry.current_at else "—",
         ),
         icon=":material/merge_type:",
     )
@@ -305,7 +262,7 @@ with st.container():
             _notice(entry)
     error = st.session_state.pop("tutor_input_error", None)
     if error is not None:
-        common.show_input_error(error)
+        messages.show_input_error(error)
 
 with st.sidebar:
     st.text_input(t("tutor.tutor_name"), key="tutor_name", value=group.tutor, max_chars=MAX_NAME)
@@ -342,7 +299,7 @@ def _provenance(value: FieldView, note: FieldView) -> None:
             t(
                 "tutor.updated_by",
                 who=escape_markdown(latest.by),
-                time=common.local_time(latest.at, "%Y-%m-%d %H:%M:%S"),
+                time=viewer_time.local_time(latest.at, "%Y-%m-%d %H:%M:%S"),
             )
         )
 
@@ -371,13 +328,7 @@ for tab, section in zip(tabs, rubric.sections, strict=True):
             value_view = views[(item.id, "value")]
             note_view = views[(item.id, "note")]
             with st.container(border=True):
-                st.markdown(f"**{item.id} · {item.title.get(lang)}**")
-                st.caption(item.explanation.get(lang))
-                columns = st.columns(len(rubric.levels))
-                for column, level in zip(columns, rubric.levels, strict=True):
-                    key = level_key(level)
-                    column.markdown(f"**{key}** · {rubric.level_labels[key].get(lang)}")
-                    column.caption(item.criteria[key].get(lang))
+                rubric_display.show_item_levels(rubric, item, lang, small=True)
                 if item.not_applicable is not None:
                     st.caption(t("tutor.na_when", text=item.not_applicable.get(lang)))
                 options = answer_choices(rubric.levels, na_allowed=item.na_allowed)
@@ -411,66 +362,12 @@ for tab, section in zip(tabs, rubric.sections, strict=True):
                 _provenance(value_view, note_view)
 
 
-def _add_action() -> None:
-    """A tutor records an improvement for their own group only (group from the session)."""
-    if not _authorized(workshop_id, group_id):
-        return
-    due = st.session_state.get("tutor_action_due")
-    try:
-        action = ActionItem(
-            id=new_id("a"),
-            workshop_id=workshop_id,
-            group_id=group_id,
-            item_id=st.session_state["tutor_action_item"],
-            what=check_text(
-                st.session_state.get("tutor_action_what", ""), "what", MAX_NOTE, required=True
-            ),
-            owner=check_text(st.session_state.get("tutor_action_owner", ""), "owner", MAX_NAME),
-            priority=int(st.session_state.get("tutor_action_priority", 1)),
-            due=due.isoformat() if due else "",
-            created_at=timesource.now_iso(),
-            created_by=_who(),
-        )
-        store.add_action(action)
-    except InputError as error:
-        st.session_state["tutor_input_error_actions"] = error
-        return
-    except StoreError as error:
-        st.session_state["tutor_action_store_error"] = error
-        return
-    common.forget_live_snapshot()
-    st.session_state["tutor_action_what"] = ""
-    st.session_state["tutor_action_owner"] = ""
-
-
-with st.expander(t("tutor.actions_heading"), expanded=host_view.segment.kind == "wrapup"):
-    st.caption(t("tutor.actions_help"))
-    item_titles = {item.id: f"{item.id} · {item.title.get(lang)}" for item in rubric.items}
-    st.text_area(t("wrapup.action_what"), key="tutor_action_what", height=68)
-    first, second, third, fourth = st.columns([3, 2, 1, 2])
-    first.selectbox(
-        t("wrapup.action_item"),
-        list(item_titles),
-        format_func=item_titles.get,
-        key="tutor_action_item",
-    )
-    second.text_input(t("wrapup.action_owner"), key="tutor_action_owner")
-    third.number_input(t("wrapup.action_priority"), 1, 99, 1, key="tutor_action_priority")
-    fourth.date_input(t("wrapup.action_due"), value=None, key="tutor_action_due")
-    st.button(t("wrapup.action_add"), on_click=_add_action, key="tutor_action_add")
-    action_error = st.session_state.pop("tutor_input_error_actions", None)
-    if action_error is not None:
-        common.show_input_error(action_error)
-    store_error = st.session_state.pop("tutor_action_store_error", None)
-    if store_error is not None:
-        common.show_store_error(store_error)
-    for action in sorted(
-        (a for a in snapshot.actions if a.group_id == group_id),
-        key=lambda a: (a.priority, a.created_at),
-    ):
-        st.markdown(
-            f"- **P{action.priority}** · {escape_markdown(action.what)} — "
-            f"{item_titles.get(action.item_id, action.item_id)}"
-            + (f" · {escape_markdown(action.owner)}" if action.owner else "")
-            + (f" · {action.due}" if action.due else "")
-        )
+tutor_actions.action_items(
+    workshop_id,
+    group_id,
+    rubric,
+    snapshot.actions,
+    lang,
+    who=_who,
+    expanded=host_view.segment.kind == "wrapup",
+)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
-from views import common
-from workshop import charts, clock, timesource
-from workshop.models import ActionItem
+from views import auth, chart_display, context, downloads, language, live, markup, messages
+from workshop import charts, clock, fingerprints, timesource
+from workshop.actions import MAX_PRIORITY, MIN_PRIORITY, item_choices, listed_actions, new_action
 from workshop.presentation import escape_markdown, format_html
 from workshop.reports import (
     actions_csv,
@@ -17,9 +18,9 @@ from workshop.reports import (
     markdown_report,
     tidy_csv,
 )
-from workshop.security import new_id
+from workshop.score_tables import comparison_rows
 from workshop.store.base import StoreError
-from workshop.workshops import MAX_NAME, MAX_NOTE, InputError, check_text
+from workshop.workshops import InputError
 from workshop.wrapup import (
     band_thresholds,
     discussion_prompts,
@@ -29,21 +30,21 @@ from workshop.wrapup import (
     section_scores_frame,
 )
 
-t = common.t
-lang = common.lang()
-store = common.store()
-content = common.catalog()
-common.page_css()
+t = language.t
+lang = language.lang()
+store = live.store()
+content = context.catalog()
+markup.page_css()
 
-workshop_id = common.workshop_from_query()
+workshop_id = live.workshop_from_query()
 
-snapshot = common.live_snapshot(workshop_id)
+snapshot = live.live_snapshot(workshop_id)
 workshop = snapshot.workshop
-if not common.require_host(workshop, key=f"wrapup_{workshop.id}"):
+if not auth.require_host(workshop, key=f"wrapup_{workshop.id}"):
     st.stop()
 rubric = content.rubrics[workshop.rubric_id]
 agenda = content.agendas[workshop.agenda_id]
-translator = common.translator()
+translator = language.translator()
 
 header, timer = st.columns([3, 1])
 with header:
@@ -53,11 +54,11 @@ with header:
 
 @st.fragment(run_every=1)
 def wrapup_clock() -> None:
-    live = common.live_snapshot(workshop_id)
-    view = clock.view(agenda, live.clock, timesource.now())
+    latest = live.live_snapshot(workshop_id)
+    view = clock.view(agenda, latest.clock, timesource.now())
     st.markdown(
-        f"{common.status_badge_html(view)} {view.segment.title.get(lang)}"
-        + common.countdown_html(view, small=True),
+        f"{markup.status_badge_html(view)} {view.segment.title.get(lang)}"
+        + markup.countdown_html(view, small=True),
         unsafe_allow_html=True,
     )
 
@@ -65,14 +66,14 @@ def wrapup_clock() -> None:
 with timer:
     wrapup_clock()
     if st.button(t("wrapup.refresh"), icon=":material/refresh:"):
-        common.forget_live_snapshot()
+        live.forget_live_snapshot()
         st.rerun()
 
 results = group_results(rubric, snapshot)
 
 # ---- side by side
 st.subheader(t("wrapup.comparison"))
-st.dataframe(common.comparison_frame(rubric, results), hide_index=True, width="stretch")
+st.dataframe(comparison_rows(rubric, results, lang, t), hide_index=True, width="stretch")
 if any(result.provisional for result in results):
     st.caption(t("wrapup.provisional_note"))
 
@@ -81,21 +82,21 @@ st.subheader(t("wrapup.charts"))
 bars_tab, heat_tab, profile_tab = st.tabs(
     [t("wrapup.chart_sections"), t("wrapup.chart_heatmap"), t("wrapup.chart_profile")]
 )
-fingerprint = common.answers_fingerprint(snapshot)
+fingerprint = fingerprints.answers_fingerprint(snapshot)
 with bars_tab:
-    common.show_chart(
+    chart_display.show_chart(
         ("wrapup-bars", workshop.id, lang, fingerprint),
         lambda: charts.section_bars(
             section_scores_frame(rubric, results, lang), band_thresholds(rubric), lang
         ),
     )
 with heat_tab:
-    common.show_chart(
+    chart_display.show_chart(
         ("wrapup-heatmap", workshop.id, lang, fingerprint),
         lambda: charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang),
     )
 with profile_tab:
-    common.show_chart(
+    chart_display.show_chart(
         ("wrapup-profile", workshop.id, lang, fingerprint),
         lambda: charts.profile_chart(profile_frame(rubric, results, lang), lang),
         stretch=False,
@@ -132,7 +133,7 @@ else:
 # ---- action items
 st.subheader(t("wrapup.actions_heading"))
 groups = {group.id: group for group in snapshot.groups}
-item_titles = {item.id: f"{item.id} · {item.title.get(lang)}" for item in rubric.items}
+item_titles = item_choices(rubric, lang)
 with st.form("add_action", clear_on_submit=True):
     what = st.text_area(t("wrapup.action_what"), height=68)
     first, second = st.columns(2)
@@ -146,29 +147,30 @@ with st.form("add_action", clear_on_submit=True):
     )
     third, fourth, fifth = st.columns(3)
     owner = third.text_input(t("wrapup.action_owner"))
-    priority = fourth.number_input(t("wrapup.action_priority"), 1, 99, 1)
+    priority = fourth.number_input(
+        t("wrapup.action_priority"), MIN_PRIORITY, MAX_PRIORITY, MIN_PRIORITY
+    )
     due = fifth.date_input(t("wrapup.action_due"), value=None, min_value=dt.date(2000, 1, 1))
     if st.form_submit_button(t("wrapup.action_add"), type="primary"):
         try:
-            action = ActionItem(
-                id=new_id("a"),
-                workshop_id=workshop.id,
-                group_id=group_id,
-                item_id=item_id,
-                what=check_text(what, "what", MAX_NOTE, required=True),
-                owner=check_text(owner, "owner", MAX_NAME),
-                priority=int(priority),
-                due=due.isoformat() if due else "",
-                created_at=timesource.now_iso(),
-                created_by="host",
+            store.add_action(
+                new_action(
+                    workshop_id=workshop.id,
+                    group_id=group_id,
+                    item_id=item_id,
+                    what=what,
+                    owner=owner,
+                    priority=priority,
+                    due=due,
+                    created_by="host",
+                )
             )
-            store.add_action(action)
         except InputError as error:
-            common.show_input_error(error)
+            messages.show_input_error(error)
         except StoreError as error:
-            common.show_store_error(error)
+            messages.show_store_error(error)
         else:
-            common.forget_live_snapshot()
+            live.forget_live_snapshot()
             st.session_state["wrapup_flash"] = t("wrapup.action_added")
             st.rerun()
 flash = st.session_state.pop("wrapup_flash", "")
@@ -176,12 +178,12 @@ if flash:
     st.success(flash)
 if not snapshot.actions:
     st.caption(t("wrapup.actions_none"))
-for action in sorted(snapshot.actions, key=lambda a: (a.priority, a.created_at)):
+for action in listed_actions(snapshot.actions):
     line, delete = st.columns([8, 1])
     group = groups.get(action.group_id)
     with line:
         # What and who are free text (often with a ticket link): shown exactly as typed.
-        common.show_html_line(
+        markup.show_html_line(
             format_html(
                 t("wrapup.action_line"),
                 markup={"priority": f"<strong>P{int(action.priority)}</strong>"},
@@ -196,39 +198,24 @@ for action in sorted(snapshot.actions, key=lambda a: (a.priority, a.created_at))
         try:
             store.delete_action(workshop.id, action.id)
         except StoreError as error:
-            common.show_store_error(error)
-        common.forget_live_snapshot()
+            messages.show_store_error(error)
+        live.forget_live_snapshot()
         st.rerun()
 
 # ---- exports
 st.subheader(t("wrapup.exports"))
-common.download_buttons(
-    [
-        (
-            t("reports.download_tidy_csv"),
-            lambda: tidy_csv(rubric, snapshot, lang),
-            export_filename(workshop, "answers", "csv"),
-            "text/csv",
-        ),
-        (
-            t("reports.download_report"),
-            lambda: markdown_report(rubric, snapshot, lang, t=translator),
-            export_filename(workshop, "report", "md"),
-            "text/markdown",
-        ),
-        (
-            t("reports.download_actions_csv"),
-            lambda: actions_csv(rubric, snapshot, lang),
-            export_filename(workshop, "actions", "csv"),
-            "text/csv",
-        ),
-        (
-            t("reports.download_tickets"),
-            lambda: actions_markdown(rubric, snapshot, lang, t=translator),
-            export_filename(workshop, "tickets", "md"),
-            "text/markdown",
-        ),
-    ],
-    content=common.snapshot_fingerprint(snapshot),
+answers_file = partial(tidy_csv, rubric, snapshot, lang)
+report_file = partial(markdown_report, rubric, snapshot, lang, t=translator)
+actions_file = partial(actions_csv, rubric, snapshot, lang)
+tickets_file = partial(actions_markdown, rubric, snapshot, lang, t=translator)
+exports = (  # label, builder, kind of file, extension
+    (t("reports.download_tidy_csv"), answers_file, "answers", "csv"),
+    (t("reports.download_report"), report_file, "report", "md"),
+    (t("reports.download_actions_csv"), actions_file, "actions", "csv"),
+    (t("reports.download_tickets"), tickets_file, "tickets", "md"),
+)
+downloads.download_buttons(
+    [(label, build, export_filename(workshop, kind, ext)) for label, build, kind, ext in exports],
+    content=fingerprints.snapshot_fingerprint(snapshot),
 )
 st.caption(t("wrapup.results_links"))

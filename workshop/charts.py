@@ -405,6 +405,30 @@ def _series_layers(
     ]
 
 
+def _round_axis_and_series_color(
+    frame: pd.DataFrame, text: Mapping[str, str]
+) -> tuple[alt.X, alt.Color]:
+    """Rounds along x in round order, and one colour per series (the final score black)."""
+    rounds = _ordered_by(frame, "round_label", "round")
+    series_ids, series = _series_pairs(frame)
+    x = alt.X("round_label:N", sort=rounds, title=text["axis_round"], axis=alt.Axis(labelAngle=0))
+    color = alt.Color(
+        "series:N",
+        sort=series,
+        scale=_series_scale(series_ids, series),
+        legend=alt.Legend(title=text["legend_series"], orient="right"),
+    )
+    return x, color
+
+
+def _over_rules(layers: list[Any], thresholds: Sequence[float], *, step: int) -> alt.TopLevelMixin:
+    """``layers`` drawn over the band rules (if any), 360 px high, ``step`` px per round."""
+    rules = _threshold_rules(thresholds)
+    if rules is not None:
+        layers.insert(0, rules)
+    return _readable(alt.layer(*layers).properties(height=360, width=alt.Step(step)))
+
+
 def system_history_chart(
     frame: pd.DataFrame,
     thresholds: Sequence[float],
@@ -413,23 +437,15 @@ def system_history_chart(
 ) -> alt.TopLevelMixin:
     """One system over the rounds: final score (black, dashed) and each section, band rules.
 
-    ``frame``: :func:`workshop.history.system_frame`, one row per round x
+    ``frame``: :func:`workshop.history_frames.system_frame`, one row per round x
     series with ``round`` (index), ``round_label``, ``series_id`` ("final" or a
     section id), ``series`` (label), ``score``, ``provisional`` (hollow point)
     and ``phase``.
     """
     text = chart_labels(lang, labels)
-    rounds = _ordered_by(frame, "round_label", "round")
-    series_ids, series = _series_pairs(frame)
     data = frame.copy()
     data["provisional_text"] = [text["provisional"] if p else "" for p in data["provisional"]]
-    x = alt.X("round_label:N", sort=rounds, title=text["axis_round"], axis=alt.Axis(labelAngle=0))
-    color = alt.Color(
-        "series:N",
-        sort=series,
-        scale=_series_scale(series_ids, series),
-        legend=alt.Legend(title=text["legend_series"], orient="right"),
-    )
+    x, color = _round_axis_and_series_color(frame, text)
     tooltip = [
         alt.Tooltip("round_label:N", title=text["axis_round"]),
         alt.Tooltip("series:N", title=text["legend_series"]),
@@ -439,10 +455,7 @@ def system_history_chart(
     ]
     y = alt.Y("score:Q", title=text["axis_score"])
     layers: list[Any] = _series_layers(x, y, color, tooltip, data, hollow_provisional=True)
-    rules = _threshold_rules(thresholds)
-    if rules is not None:
-        layers.insert(0, rules)
-    return _readable(alt.layer(*layers).properties(height=360, width=alt.Step(130)))
+    return _over_rules(layers, thresholds, step=130)
 
 
 def org_distribution_chart(
@@ -453,7 +466,7 @@ def org_distribution_chart(
 ) -> alt.TopLevelMixin:
     """Final scores of all systems per round: a box plot plus one point per system.
 
-    ``frame``: :func:`workshop.history.org_finals_frame`, one row per round x
+    ``frame``: :func:`workshop.history_frames.org_finals_frame`, one row per round x
     system with ``round``, ``round_label``, ``system``, ``final`` and
     ``in_cohort`` (filled points: present since the first round; hollow: joined
     later). ``thresholds`` (optional) adds the band edges as rules, e.g. the
@@ -501,11 +514,7 @@ def org_distribution_chart(
             ],
         )
     )
-    layers: list[Any] = [boxes, points]
-    rules = _threshold_rules(thresholds)
-    if rules is not None:
-        layers.insert(0, rules)
-    return _readable(alt.layer(*layers).properties(height=360, width=alt.Step(120)))
+    return _over_rules([boxes, points], thresholds, step=120)
 
 
 def org_section_means_chart(
@@ -516,23 +525,15 @@ def org_section_means_chart(
 ) -> alt.TopLevelMixin:
     """Mean final score and per-section means per round; one panel per population.
 
-    ``frame``: :func:`workshop.history.org_means_frame`, one row per
+    ``frame``: :func:`workshop.history_frames.org_means_frame`, one row per
     population x round x series with ``population_id`` ("all" / "cohort"),
     ``population`` (label), ``round``, ``round_label``, ``series_id``
     ("final" or a section id), ``series`` (label) and ``score`` (the mean).
     ``thresholds`` (optional) adds rules, e.g. the organisation's goal of 2.
     """
     text = chart_labels(lang, labels)
-    rounds = _ordered_by(frame, "round_label", "round")
     populations = _order(frame, "population")
-    series_ids, series = _series_pairs(frame)
-    x = alt.X("round_label:N", sort=rounds, title=text["axis_round"], axis=alt.Axis(labelAngle=0))
-    color = alt.Color(
-        "series:N",
-        sort=series,
-        scale=_series_scale(series_ids, series),
-        legend=alt.Legend(title=text["legend_series"], orient="right"),
-    )
+    x, color = _round_axis_and_series_color(frame, text)
     tooltip = [
         alt.Tooltip("population:N", title=" "),
         alt.Tooltip("round_label:N", title=text["axis_round"]),

@@ -28,184 +28,41 @@ Rules worth knowing:
   :attr:`History.duplicates`.
 * Archived workshops are past rounds and count like any other.
 
-Phase targets (``content/settings/targets.yaml``) say which band a system
-should reach in each phase (proof of concept: none; technical validation:
-e.g. "1-2"; production: e.g. "2-3", i.e. a final score above 2).
+Phase targets (:mod:`workshop.targets`) say which band a system should reach
+in each phase; each result records whether it does.
 
 Speed matters because pages rebuild the history on every rerun: the hot loop
-uses plain dicts and tuples; pandas DataFrames are built only for the charts.
+uses plain dicts and tuples; pandas DataFrames are built only for the charts
+(:mod:`workshop.history_frames`). The records are in :mod:`workshop.history_model`,
+the page's table of systems in :mod:`workshop.history_summary`.
 """
 
 from __future__ import annotations
 
-import math
-import threading
-import unicodedata
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-
-import pandas as pd
-import yaml
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from workshop.answers import round_score
-from workshop.content import shipped_content_dir
 from workshop.content.model import Rubric, Text
-from workshop.models import PHASES, Group, Snapshot
-from workshop.scoring import band_for, score_answers
+from workshop.history_model import (
+    SKIP_NO_ANSWERS,
+    SKIP_UNKNOWN_RUBRIC,
+    Duplicate,
+    History,
+    RoundStats,
+    RoundSummary,
+    Skipped,
+    SystemHistory,
+    SystemRound,
+    system_key,
+)
+from workshop.memo import BoundedMemo
+from workshop.models import Group, Snapshot
+from workshop.scoring import score_answers
 from workshop.store.base import Store
-
-#: Populations of the organisation view.
-ALL = "all"
-COHORT = "cohort"
-POPULATIONS: tuple[str, ...] = (ALL, COHORT)
-
-#: Series id of the final score in the line-chart frames (the others are section ids).
-FINAL = "final"
-
-#: Why a workshop is not a round of the history.
-SKIP_NO_ANSWERS = "no_answers"
-SKIP_UNKNOWN_RUBRIC = "unknown_rubric"
-
-Translate = Callable[..., str]
-
-
-# --------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class SystemRound:
-    """One system's result in one round."""
-
-    round_index: int
-    workshop_id: str
-    date: str
-    group_id: str
-    group_name: str
-    phase: str
-    final: float | None  # None when every section is all N/A
-    band_id: str
-    sections: dict[str, float | None]  # section id -> score (None: all N/A)
-    provisional: bool
-    target_band: str | None = None  # the phase's target band, if targets were given
-    meets_target: bool | None = None  # None: no target for the phase, or no final score
-
-
-@dataclass(frozen=True)
-class SystemHistory:
-    """Every round one ML system took part in, oldest first."""
-
-    key: str  # normalised system name, the matching key
-    system: str  # the name as typed in the most recent round
-    rounds: tuple[SystemRound, ...]
-    in_cohort: bool  # took part in the first round
-
-    def at(self, round_index: int) -> SystemRound | None:
-        for result in self.rounds:
-            if result.round_index == round_index:
-                return result
-        return None
-
-    @property
-    def latest(self) -> SystemRound:
-        return self.rounds[-1]
-
-    @property
-    def previous(self) -> SystemRound | None:
-        """The round before the latest one this system took part in."""
-        return self.rounds[-2] if len(self.rounds) > 1 else None
-
-
-@dataclass(frozen=True)
-class RoundStats:
-    """One population (all systems, or the cohort) in one round."""
-
-    systems: tuple[str, ...]  # system keys, in history order
-    finals: tuple[float, ...]  # final scores of the systems that have one, same order
-    band_counts: dict[str, int]  # band id -> systems, every band of the rubric (0 included)
-    no_final: int  # systems whose sections are all N/A
-    section_means: dict[str, float | None]  # section id -> mean over systems with a score
-    mean_final: float | None
-    median_final: float | None
-    provisional: int  # systems whose result is still provisional
-    with_target: int  # systems whose phase has a target (and a final score)
-    meeting_target: int
-
-    @property
-    def count(self) -> int:
-        return len(self.systems)
-
-
-@dataclass(frozen=True)
-class RoundSummary:
-    """One round (workshop) of the organisation."""
-
-    index: int  # 0 = first round
-    workshop_id: str
-    title: str
-    date: str
-    label: str  # unique, short label for chart axes (the date, numbered if repeated)
-    archived: bool
-    rubric_id: str
-    all: RoundStats
-    cohort: RoundStats
-
-    def stats(self, population: str) -> RoundStats:
-        return self.cohort if population == COHORT else self.all
-
-
-@dataclass(frozen=True)
-class Skipped:
-    workshop_id: str
-    title: str
-    date: str
-    reason: str  # SKIP_NO_ANSWERS or SKIP_UNKNOWN_RUBRIC
-
-
-@dataclass(frozen=True)
-class Duplicate:
-    """Several groups of one round assessed the same system; only ``kept`` counts."""
-
-    workshop_id: str
-    system: str
-    kept_group_id: str
-    ignored_group_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class History:
-    rounds: tuple[RoundSummary, ...]
-    systems: tuple[SystemHistory, ...]  # by first round, then by group position
-    section_ids: tuple[str, ...]
-    section_titles: dict[str, Text]  # short section titles, from the newest rubric having them
-    skipped: tuple[Skipped, ...] = ()
-    duplicates: tuple[Duplicate, ...] = ()
-    _by_key: dict[str, SystemHistory] = field(default_factory=dict, repr=False, compare=False)
-
-    @property
-    def cohort(self) -> frozenset[str]:
-        return frozenset(s.key for s in self.systems if s.in_cohort)
-
-    def system(self, name: str) -> SystemHistory | None:
-        """A system by name as typed (any case or spacing) or by key; None if unknown."""
-        return self._by_key.get(system_key(name))
-
-    def section_label(self, section_id: str, lang: str) -> str:
-        title = self.section_titles.get(section_id)
-        return title.get(lang) if title else section_id
-
-    @property
-    def latest(self) -> RoundSummary | None:
-        return self.rounds[-1] if self.rounds else None
-
+from workshop.targets import meets_target
 
 # --------------------------------------------------------------------------- matching
-
-
-def system_key(system: str) -> str:
-    """The matching key of a system name: NFKC, case-folded, blanks trimmed and collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", system or "").casefold().split())
 
 
 def _system_name(group: Group) -> str:
@@ -237,8 +94,6 @@ def _round_order(snapshot: Snapshot) -> tuple[str, str, str]:
 # kept next to its result and compared by identity: content reloads give new
 # objects, and an id() reused after garbage collection can never match.
 _CACHE_SIZE = 20_000
-_cache: OrderedDict[tuple[int, tuple[tuple[str, str], ...]], tuple[Rubric, _Result]] = OrderedDict()
-_cache_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -249,13 +104,15 @@ class _Result:
     provisional: bool
 
 
+_ScoreKey = tuple[int, tuple[tuple[str, str], ...]]
+_scores: BoundedMemo[_ScoreKey, tuple[Rubric, _Result]] = BoundedMemo(_CACHE_SIZE)
+
+
 def _score(rubric: Rubric, values: Mapping[str, str]) -> _Result:
     key = (id(rubric), tuple(sorted(values.items())))
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit is not None and hit[0] is rubric:
-            _cache.move_to_end(key)
-            return hit[1]
+    hit = _scores.get(key)
+    if hit is not None and hit[0] is rubric:
+        return hit[1]
     score = score_answers(rubric, values)
     result = _Result(
         final=score.final,
@@ -263,104 +120,13 @@ def _score(rubric: Rubric, values: Mapping[str, str]) -> _Result:
         sections=tuple((sid, s.score) for sid, s in score.sections.items()),
         provisional=score.provisional,
     )
-    with _cache_lock:
-        _cache[key] = (rubric, result)
-        if len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+    _scores.put(key, (rubric, result))
     return result
 
 
 def clear_cache() -> None:
     """Forget cached scores (tests, or after the scoring rules change in a running process)."""
-    with _cache_lock:
-        _cache.clear()
-
-
-# --------------------------------------------------------------------------- targets
-
-
-class TargetsError(ValueError):
-    """The targets file cannot be used; the message names the file and every problem."""
-
-
-def meets_target(
-    rubric: Rubric, final: float | None, phase: str, targets: Mapping[str, str | None]
-) -> bool | None:
-    """Whether ``final`` reaches the band the phase should reach.
-
-    None when the phase has no target, there is no final score, or the target
-    band is not one of this rubric's bands (a round scored with another rubric).
-    Reaching a band means being in it or in a higher one: target "2-3" means a
-    final score above 2.
-    """
-    target = targets.get(phase)
-    if target is None or final is None:
-        return None
-    order = [band.id for band in rubric.bands]
-    if target not in order:
-        return None
-    band = band_for(rubric, final)
-    return band is not None and order.index(band.id) >= order.index(target)
-
-
-def _known_band_ids() -> list[str]:
-    """Band ids of every loaded rubric, in rubric order (the catalog never raises)."""
-    from workshop.content import load_catalog
-
-    ids: list[str] = []
-    for rubric in load_catalog().rubrics.values():
-        for band in rubric.bands:
-            if band.id not in ids:
-                ids.append(band.id)
-    return ids
-
-
-def load_targets(
-    path: str | Path | None = None, band_ids: Iterable[str] | None = None
-) -> dict[str, str | None]:
-    """The target band per phase, from ``path`` (default ``content/settings/targets.yaml``).
-
-    The file maps a phase (``poc``, ``validation``, ``production``) to a band id
-    of the rubric, or to ``null`` for "no target". A phase left out has no
-    target. ``band_ids`` are the allowed band ids (default: those of every
-    loaded rubric). Raises :class:`TargetsError` naming the file and every
-    problem (unknown phase, unknown band, not a mapping, unreadable file).
-    """
-    target_path = (
-        Path(path) if path is not None else shipped_content_dir() / "settings" / "targets.yaml"
-    )
-    shown = str(target_path)
-    try:
-        data = yaml.safe_load(target_path.read_text(encoding="utf-8-sig"))
-    except OSError as error:
-        raise TargetsError(f"{shown}: cannot be read ({error.strerror or error})") from error
-    except yaml.YAMLError as error:
-        raise TargetsError(f"{shown}: YAML syntax error: {error}") from error
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise TargetsError(f"{shown}: must map each phase to a band id, got {type(data).__name__}")
-    allowed = list(band_ids) if band_ids is not None else _known_band_ids()
-    problems: list[str] = []
-    targets: dict[str, str | None] = dict.fromkeys(PHASES)
-    for phase, raw in data.items():
-        if phase not in PHASES:
-            problems.append(f"{shown}: unknown phase {phase!r} (use {', '.join(PHASES)})")
-            continue
-        if raw is None:
-            continue
-        # An unquoted band "0" arrives as the number 0.
-        band = str(raw) if isinstance(raw, str | int) and not isinstance(raw, bool) else None
-        if band is None or (allowed and band not in allowed):
-            problems.append(
-                f"{shown}: phase {phase!r}: unknown band id {raw!r} "
-                f"(use one of {', '.join(allowed)}, or null for no target)"
-            )
-            continue
-        targets[phase] = band
-    if problems:
-        raise TargetsError("\n".join(problems))
-    return targets
+    _scores.clear()
 
 
 # --------------------------------------------------------------------------- building
@@ -548,145 +314,3 @@ def history_of(
     """The history of every workshop in ``store`` (archived ones included), in one read."""
     workshops = store.list_workshops(include_archived=True)
     return build_history(rubrics, store.snapshots([w.id for w in workshops]), targets)
-
-
-# --------------------------------------------------------------------------- chart data
-
-#: Columns of :func:`system_frame` (input of ``charts.system_history_chart``).
-SYSTEM_FRAME_COLUMNS = (
-    "round",
-    "round_label",
-    "series_id",
-    "series",
-    "score",
-    "provisional",
-    "phase",
-)
-#: Columns of :func:`org_finals_frame` (input of ``charts.org_distribution_chart``).
-ORG_FINALS_COLUMNS = (
-    "round",
-    "round_label",
-    "system",
-    "final",
-    "in_cohort",
-    "provisional",
-    "phase",
-)
-#: Columns of :func:`org_means_frame` (input of ``charts.org_section_means_chart``).
-ORG_MEANS_COLUMNS = (
-    "round",
-    "round_label",
-    "population_id",
-    "population",
-    "series_id",
-    "series",
-    "score",
-)
-
-
-def _translate(lang: str, t: Translate | None) -> Translate:
-    if t is not None:
-        return t
-    from workshop.content import load_catalog
-    from workshop.i18n import Translator
-
-    return Translator(load_catalog().ui, lang)
-
-
-def _number(value: float | None) -> float:
-    return math.nan if value is None else float(value)
-
-
-def system_frame(
-    history: History, system: str, lang: str, t: Translate | None = None
-) -> pd.DataFrame:
-    """One row per round x series (final score, then each section) for one system.
-
-    Rounds the system missed are absent (the line joins its own rounds).
-    Raises KeyError for an unknown system.
-    """
-    found = history.system(system)
-    if found is None:
-        raise KeyError(system)
-    final_label = _translate(lang, t)("history.final")
-    labels = {summary.index: summary.label for summary in history.rounds}
-    rows = []
-    for result in found.rounds:
-        rows.append(
-            (
-                result.round_index,
-                labels[result.round_index],
-                FINAL,
-                final_label,
-                _number(result.final),
-                result.provisional,
-                result.phase,
-            )
-        )
-        for section_id in history.section_ids:
-            if section_id not in result.sections:
-                continue
-            rows.append(
-                (
-                    result.round_index,
-                    labels[result.round_index],
-                    section_id,
-                    history.section_label(section_id, lang),
-                    _number(result.sections[section_id]),
-                    result.provisional,
-                    result.phase,
-                )
-            )
-    return pd.DataFrame(rows, columns=list(SYSTEM_FRAME_COLUMNS))
-
-
-def org_finals_frame(history: History) -> pd.DataFrame:
-    """One row per round x system with a final score; ``in_cohort`` marks the cohort."""
-    by_key = {system.key: system for system in history.systems}
-    rows = []
-    for summary in history.rounds:
-        for key in summary.all.systems:
-            system = by_key[key]
-            result = system.at(summary.index)
-            if result is None or result.final is None:
-                continue
-            rows.append(
-                (
-                    summary.index,
-                    summary.label,
-                    system.system,
-                    float(result.final),
-                    system.in_cohort,
-                    result.provisional,
-                    result.phase,
-                )
-            )
-    return pd.DataFrame(rows, columns=list(ORG_FINALS_COLUMNS))
-
-
-def org_means_frame(history: History, lang: str, t: Translate | None = None) -> pd.DataFrame:
-    """One row per population x round x series: the mean final score and each section mean."""
-    translate = _translate(lang, t)
-    population_labels = {
-        ALL: translate("history.population_all"),
-        COHORT: translate("history.population_cohort"),
-    }
-    final_label = translate("history.mean_final")
-    rows = []
-    for population in POPULATIONS:
-        for summary in history.rounds:
-            stats = summary.stats(population)
-            if not stats.count:
-                continue
-            common = (summary.index, summary.label, population, population_labels[population])
-            rows.append((*common, FINAL, final_label, _number(stats.mean_final)))
-            for section_id in history.section_ids:
-                rows.append(
-                    (
-                        *common,
-                        section_id,
-                        history.section_label(section_id, lang),
-                        _number(stats.section_means.get(section_id)),
-                    )
-                )
-    return pd.DataFrame(rows, columns=list(ORG_MEANS_COLUMNS))

@@ -9,7 +9,7 @@ reported, never silently turned into a number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 PHASES: tuple[str, ...] = ("poc", "validation", "production")
 
@@ -174,3 +174,15 @@ class Snapshot:
 
     def group_answers(self, group_id: str) -> dict[str, Answer]:
         return self.answers.get(group_id, {})
+
+    def only_group(self, group_id: str) -> Snapshot:
+        """This workshop as one group sees it in its own exports: its answers and actions.
+
+        Raises KeyError for an unknown group.
+        """
+        return replace(
+            self,
+            groups=(self.group(group_id),),
+            answers={group_id: self.group_answers(group_id)},
+            actions=tuple(a for a in self.actions if a.group_id == group_id),
+        )

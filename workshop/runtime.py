@@ -4,7 +4,7 @@ The pages of one process share one store (one Sheets cache), one outbox and
 one :class:`~workshop.sync.SyncEngine`; several processes on one machine also
 share the outbox file, the quota bucket, the send slots and the last read of
 the sheet through files in the data folder. :func:`open_runtime` wires them from the settings so the
-views hold a single object (``views.common.runtime()``) and nothing of this
+views hold a single object (``views.live.runtime()``) and nothing of this
 wiring lives in a view.
 """
 

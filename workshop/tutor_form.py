@@ -33,8 +33,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from workshop.models import FieldPatch
+from workshop.models import FieldPatch, Group
 from workshop.patches import FieldView
+from workshop.workshops import MAX_NAME, InputError, check_text
 
 PREFIX = {"value": "ans", "note": "note"}
 
@@ -104,3 +105,28 @@ class TutorForm:
             return None
         self.shown[key] = text
         return FieldPatch(item_id, field_name, text, base, made_at, made_by)
+
+    def chosen_again(
+        self, item_id: str, field_name: str, text: str, *, made_at: str, made_by: str
+    ) -> FieldPatch:
+        """After a later change won, the person knowingly sends their own ``text`` again.
+
+        The patch's base is what the field shows now (the winner's text), so it is
+        written unless someone changes the field yet again meanwhile.
+        """
+        base = self.text(item_id, field_name)
+        return FieldPatch(item_id, field_name, text, base, made_at, made_by)
+
+
+def saved_by(typed: str, group: Group, group_word: str) -> str:
+    """Who a change is from: the name typed on the page if acceptable, else the group's tutor.
+
+    A name that would be refused as input (too long, a control character) is
+    ignored rather than blocking the save; with no tutor either, the change is
+    from "``group_word`` ``group.name``" (e.g. "Group Team A").
+    """
+    try:
+        name = check_text(typed or "", "tutor", MAX_NAME)
+    except InputError:
+        name = ""
+    return name or group.tutor or f"{group_word} {group.name}"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hmac
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -23,6 +23,10 @@ from workshop.content.model import LANGUAGES
 from workshop.models import PHASES, Group, Workshop
 from workshop.security import hash_passcode, new_id, new_join_code, new_token, verify_passcode
 from workshop.store.base import NotFound, Store
+
+#: What a new workshop (and the home page's rubric) uses unless the host picks another.
+DEFAULT_RUBRIC_ID = "ml-test-score"
+DEFAULT_AGENDA_ID = "standard-60"
 
 MAX_TITLE = 120
 MAX_NAME = 80
@@ -115,7 +119,13 @@ def check_groups(groups: Sequence[GroupDraft]) -> list[GroupDraft]:
     return cleaned
 
 
-def _make_groups(workshop_id: str, drafts: Sequence[GroupDraft]) -> list[Group]:
+def make_groups(
+    workshop_id: str, drafts: Sequence[GroupDraft], *, first_position: int = 0
+) -> list[Group]:
+    """New groups from checked drafts: fresh ids, join codes and results links.
+
+    ``first_position`` places them after groups the workshop already has.
+    """
     return [
         Group(
             id=new_id("g"),
@@ -128,7 +138,7 @@ def _make_groups(workshop_id: str, drafts: Sequence[GroupDraft]) -> list[Group]:
             results_token=new_token(),
             position=position,
         )
-        for position, draft in enumerate(drafts)
+        for position, draft in enumerate(drafts, start=first_position)
     ]
 
 
@@ -164,7 +174,7 @@ def create_workshop(
         created_at=utc_now_iso(),
         previous_id=previous_id,
     )
-    created = _make_groups(workshop.id, drafts)
+    created = make_groups(workshop.id, drafts)
     store.create_workshop(workshop, created)
     return workshop, created
 
@@ -186,7 +196,7 @@ def duplicate_workshop(store: Store, workshop_id: str, *, title: str, date: str)
         previous_id=original.id,
     )
     drafts = [GroupDraft(g.name, g.system, g.phase, g.tutor) for g in groups]
-    store.create_workshop(workshop, _make_groups(workshop.id, drafts))
+    store.create_workshop(workshop, make_groups(workshop.id, drafts))
     return workshop
 
 
@@ -197,6 +207,31 @@ def set_archived(store: Store, workshop_id: str, archived: bool) -> Workshop:
     updated = replace(workshop, archived=archived)
     store.update_workshop(updated)
     return updated
+
+
+#: What the app's host passcode unlocks: every workshop.
+ALL_WORKSHOPS = "*"
+
+
+def host_grant(workshop: Workshop | None, app_passcode: str = "") -> str:
+    """What a correct passcode unlocks: every workshop for the app's passcode, else this one.
+
+    A session keeps the grants it earned (see :func:`host_unlocked`).
+    """
+    if app_passcode:
+        return ALL_WORKSHOPS
+    return workshop.id if workshop is not None else ""
+
+
+def host_unlocked(grants: Collection[str], workshop: Workshop | None) -> bool:
+    """Whether a session holding ``grants`` may use the host controls of ``workshop``.
+
+    ``workshop`` None asks for controls outside any workshop (creating one), which
+    only the app's passcode opens.
+    """
+    if ALL_WORKSHOPS in grants:
+        return True
+    return workshop is not None and workshop.id in grants
 
 
 def host_allowed(workshop: Workshop | None, given: str, app_passcode: str = "") -> bool:
@@ -257,6 +292,11 @@ def parse_group_lines(text: str) -> list[GroupDraft]:
             raise InputError("group_line_system", line=number, name=name)
         drafts.append(GroupDraft(name=name, system=system, phase=phase, tutor=tutor))
     return drafts
+
+
+def preferred_index(options: Sequence[str], preferred: str) -> int:
+    """Where ``preferred`` stands among ``options`` (a picker's default), else 0: the first."""
+    return options.index(preferred) if preferred in options else 0
 
 
 def group_lines(groups: Sequence[GroupDraft]) -> str:

@@ -10,6 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.support.clock import ManualClock
 from workshop import timesource
 from workshop.store.sqlite import SqliteStore
 from workshop.workshops import GroupDraft, create_workshop
@@ -19,23 +20,10 @@ APP = str(ROOT / "app.py")
 PASSCODE = "host-secret-1"
 
 
-class FakeClock:
-    """A wall clock the test moves by hand: no sleeps, exact countdowns."""
-
-    def __init__(self, start: float = 1_800_000_000.0) -> None:
-        self.value = start
-
-    def __call__(self) -> float:
-        return self.value
-
-    def advance(self, seconds: float) -> None:
-        self.value += seconds
-
-
 @dataclass
 class PageEnv:
     store: SqliteStore
-    clock: FakeClock
+    clock: ManualClock
     db_path: Path
 
     def app(self, page: str, **params: str) -> AppTest:
@@ -77,7 +65,7 @@ def page_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PageEn
     monkeypatch.setenv("WORKSHOP_DB", str(db_path))
     monkeypatch.setenv("WORKSHOP_PUBLIC_URL", "http://workshop.test")
     st.cache_resource.clear()
-    clock = FakeClock()
+    clock = ManualClock(1_800_000_000.0)
     timesource.set_source(clock)
     store = SqliteStore(db_path)
     try:

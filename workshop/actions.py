@@ -1,0 +1,78 @@
+"""Action items: what a group commits to improve, built and checked in one place.
+
+The host records action items on the wrap-up page and a tutor on the group's
+own page; both go through :func:`new_action`, so the same input is refused
+with the same message on either page (a missing "what", an overlong owner, a
+control character, a priority outside 1..99) and every item is stamped the
+same way (a fresh id, the time in UTC, who recorded it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from workshop import timesource
+from workshop.content.model import Rubric
+from workshop.models import ActionItem
+from workshop.security import new_id
+from workshop.workshops import MAX_NAME, MAX_NOTE, InputError, check_text
+
+#: Priorities a person may give: 1 is done first.
+MIN_PRIORITY = 1
+MAX_PRIORITY = 99
+
+
+def check_priority(priority: int) -> int:
+    """A priority in ``MIN_PRIORITY..MAX_PRIORITY``; anything else is an InputError."""
+    if not MIN_PRIORITY <= priority <= MAX_PRIORITY:
+        raise InputError("bad_priority", low=MIN_PRIORITY, high=MAX_PRIORITY)
+    return priority
+
+
+def new_action(
+    *,
+    workshop_id: str,
+    group_id: str,
+    item_id: str,
+    what: str,
+    owner: str,
+    priority: int,
+    due: dt.date | None,
+    created_by: str,
+) -> ActionItem:
+    """A checked action item, ready for ``Store.add_action``; raises InputError.
+
+    ``what`` is required; ``what`` and ``owner`` lose their surrounding blanks
+    and are limited like every other text (see :func:`workshop.workshops.check_text`).
+    """
+    return ActionItem(
+        id=new_id("a"),
+        workshop_id=workshop_id,
+        group_id=group_id,
+        item_id=item_id,
+        what=check_text(what, "what", MAX_NOTE, required=True),
+        owner=check_text(owner, "owner", MAX_NAME),
+        priority=check_priority(priority),
+        due=due.isoformat() if due else "",
+        created_at=timesource.now_iso(),
+        created_by=created_by,
+    )
+
+
+def listed_actions(actions: Iterable[ActionItem], group_id: str | None = None) -> list[ActionItem]:
+    """Action items as the pages list them: by priority, then in the order they were added.
+
+    ``group_id`` keeps one group's items only. (Exports order by due date and group
+    too: see :func:`workshop.reports.sorted_actions`.)
+    """
+    chosen = (a for a in actions if group_id is None or a.group_id == group_id)
+    return sorted(chosen, key=lambda action: (action.priority, action.created_at))
+
+
+def item_choices(rubric: Rubric, lang: str) -> dict[str, str]:
+    """Item id -> ``"data-1 · Feature expectations are captured in a schema"``, rubric order.
+
+    The tests an action item can raise, labelled as the pages' pickers show them.
+    """
+    return {item.id: f"{item.id} · {item.title.get(lang)}" for item in rubric.items}
