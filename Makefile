@@ -24,8 +24,10 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.app-installed
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-## Run the whole test suite: unit, store contract (SQLite + Sheets fake), AppTest, browser.
+## Run the whole test suite: types (mypy --strict over workshop/), unit, store contract
+## (SQLite + Sheets fake), AppTest, browser, and the wheel installed outside the checkout.
 test: $(VENV)/.test-installed
+	$(BIN)/mypy
 	$(BIN)/python scripts/ensure_browser.py
 	$(BIN)/python -m pytest
 

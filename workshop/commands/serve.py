@@ -18,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from workshop.commands.texts import cli_text
+
 #: The app's Streamlit options: keep equal to .streamlit/config.toml (tests/test_package.py).
 STREAMLIT_OPTIONS: dict[str, str] = {
     "server.headless": "true",
@@ -34,30 +36,22 @@ def entry_script() -> Path:
     """The installed ``views/app.py`` (or the checkout's, in an editable install)."""
     spec = importlib.util.find_spec("views")
     if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("The app's views package is not installed.")
+        raise FileNotFoundError(cli_text("serve_not_installed"))
     return Path(next(iter(spec.submodule_search_locations))) / "app.py"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "serve",
-        help="start the app (Streamlit) from this installation",
-        description=(
-            "Start the workshop app. Without Google credentials it keeps its data in a "
-            "SQLite file in your user data folder; --store sheets --sheet URL uses a Google "
-            "Sheet. Arguments after -- go to `streamlit run` unchanged."
-        ),
+        help=cli_text("serve_help"),
+        description=cli_text("serve_description"),
     )
-    parser.add_argument("--port", type=int, default=8501, help="port (default 8501)")
-    parser.add_argument(
-        "--address", default="", help="address to listen on (default: Streamlit's, all)"
-    )
-    parser.add_argument("--store", choices=("local", "sheets"), help="where the data lives")
-    parser.add_argument("--sheet", metavar="URL_OR_KEY", help="the Google Sheet (--store sheets)")
-    parser.add_argument("--db", metavar="PATH", help="the SQLite file (--store local)")
-    parser.add_argument(
-        "--public-url", metavar="URL", help="base of join and results links (a proxy's address)"
-    )
+    parser.add_argument("--port", type=int, default=8501, help=cli_text("serve_arg_port"))
+    parser.add_argument("--address", default="", help=cli_text("serve_arg_address"))
+    parser.add_argument("--store", choices=("local", "sheets"), help=cli_text("serve_arg_store"))
+    parser.add_argument("--sheet", metavar="URL_OR_KEY", help=cli_text("serve_arg_sheet"))
+    parser.add_argument("--db", metavar="PATH", help=cli_text("serve_arg_db"))
+    parser.add_argument("--public-url", metavar="URL", help=cli_text("serve_arg_public_url"))
     parser.add_argument("streamlit_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
 
