@@ -244,25 +244,12 @@ def advice_lines(rubric: Rubric, advice: Advice, lang: str, t: Translate) -> lis
     for plan in advice.sections:
         section = escape_markdown_file(rubric.section(plan.section_id).title.get(lang))
         if not plan.reachable:
-            lines.append(
-                "- "
-                + t(
-                    "reports.advice_unreachable",
-                    section=section,
-                    max=format_score(plan.max_score),
-                    edge=format_score(plan.threshold),
-                )
-            )
+            limits = {"max": format_score(plan.max_score), "edge": format_score(plan.threshold)}
+            lines.append("- " + t("reports.advice_unreachable", section=section, **limits))
             continue
+        scores = {"score": format_score(plan.score), "after": format_score(plan.score_after)}
         lines.append(
-            "- "
-            + t(
-                "reports.advice_section",
-                section=section,
-                score=format_score(plan.score),
-                after=format_score(plan.score_after),
-                count=len(plan.steps),
-            )
+            "- " + t("reports.advice_section", section=section, count=len(plan.steps), **scores)
         )
         for first, last, gain in _merged_steps(plan.steps):
             title = escape_markdown_file(rubric.item(first.item_id).title.get(lang))
@@ -382,7 +369,7 @@ def _group_section(
 def _actions_table(
     rubric: Rubric, snapshot: Snapshot, lang: str, t: Translate, group_id: str | None
 ) -> list[str]:
-    actions = sorted_actions(snapshot, group_id)
+    actions = sorted_actions(snapshot, group_id or None)
     if not actions:
         return [t("reports.no_actions"), ""]
     groups = _groups_by_id(snapshot)
@@ -545,12 +532,7 @@ def _acceptance(
 
 
 def actions_markdown(
-    rubric: Rubric,
-    snapshot: Snapshot,
-    lang: str,
-    group_id: str | None = None,
-    *,
-    t: Translate | None = None,
+    rubric: Rubric, snapshot: Snapshot, lang: str, *, group_id: str = "", t: Translate | None = None
 ) -> str:
     """Action items as tickets: one heading each, in priority order, ready to paste."""
     t = resolve_translate(lang, t)
@@ -558,7 +540,7 @@ def actions_markdown(
     groups = _groups_by_id(snapshot)
     title = t("reports.tickets_title", workshop=escape_markdown_file(workshop.title))
     lines = [f"# {title}", "", _meta(workshop, rubric, lang, t), ""]
-    actions = sorted_actions(snapshot, group_id)
+    actions = sorted_actions(snapshot, group_id or None)
     if not actions:
         lines.append(t("reports.no_actions"))
     for action in actions:

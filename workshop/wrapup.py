@@ -368,15 +368,17 @@ def _score_or_nan(value: float | None) -> float:
     return math.nan if value is None else float(value)
 
 
+def _group_section(result: GroupResult, section: Section, lang: str) -> tuple[object, ...]:
+    """The columns every group x section frame starts with: who, which section, the score."""
+    score = _score_or_nan(result.score.sections[section.id].score)
+    return (result.group.name, result.group.id, section.short.get(lang), section.id, score)
+
+
 def section_scores_frame(rubric: Rubric, results: Sequence[GroupResult], lang: str) -> pd.DataFrame:
     """One row per group x section; ``score`` is NaN for an all-N/A section."""
     rows = [
         (
-            result.group.name,
-            result.group.id,
-            section.short.get(lang),
-            section.id,
-            _score_or_nan(result.score.sections[section.id].score),
+            *_group_section(result, section, lang),
             section.id in result.minimum_sections,
             result.provisional,
         )
@@ -416,14 +418,7 @@ def profile_frame(rubric: Rubric, results: Sequence[GroupResult], lang: str) -> 
     answering = [result for result in results if result.has_answers]
     means = section_means({result.group.id: result.score for result in answering})
     rows = [
-        (
-            result.group.name,
-            result.group.id,
-            section.short.get(lang),
-            section.id,
-            _score_or_nan(result.score.sections[section.id].score),
-            _score_or_nan(means.get(section.id)),
-        )
+        (*_group_section(result, section, lang), _score_or_nan(means.get(section.id)))
         for result in results
         for section in rubric.sections
     ]
