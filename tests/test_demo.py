@@ -76,7 +76,7 @@ def test_demo_creates_two_labelled_rounds(store: SqliteStore, lang: str) -> None
         assert workshop.rubric_id == RUBRIC.id
         assert workshop.agenda_id == AGENDA_ID
         assert is_demo(workshop)
-        assert verify_passcode(DEMO_PASSCODE, workshop.passcode_hash)
+        assert verify_passcode(DEMO_PASSCODE, store.host_passcode_hash(workshop.id))
         assert store.get_workshop(workshop.id) == workshop
     assert len(store.snapshot(previous.id).groups) == 4
     assert len(store.snapshot(current.id).groups) == 5

@@ -46,8 +46,6 @@ def workshop(
         language="en",
         rubric_id=rubric_id,
         agenda_id="standard-60",
-        passcode_hash="",
-        results_token=f"tok-{wid}",
         created_at=created_at,
         archived=archived,
     )
@@ -69,8 +67,6 @@ def snapshot(
                 system=system,
                 phase=phase,
                 tutor="",
-                join_code="ABCDEF",
-                results_token=f"t-{gid}",
                 position=position,
             )
         )

@@ -32,9 +32,10 @@ import pytest
 from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
-from tests.support.apptest import PASSCODE, PageEnv, texts
+from tests.support.apptest import KEYS, PASSCODE, PageEnv, texts
 from tests.test_store_contract import BACKENDS
 from workshop import clock as clk
+from workshop.access import ResultsAccess, results_access
 from workshop.content import load_agenda, load_rubric
 from workshop.models import ActionItem, AnswerChange, Group, Workshop
 from workshop.presentation import escape_markdown
@@ -337,9 +338,10 @@ def test_hostile_text_round_trips_verbatim_in_every_backend(any_store: Store) ->
         (HYPERLINK, MINUS),
         (CMD, AT_SUM),
     ]
-    assert any_store.find_token(hostile.groups[2].results_token) == (
-        hostile.workshop.id,
-        hostile.groups[2].id,
+    # The stored snapshot still opens group 3's results link, and only its scope.
+    token = KEYS.results_token(hostile.workshop, hostile.groups[2])
+    assert results_access(KEYS, snapshot, token) == ResultsAccess(
+        hostile.workshop.id, hostile.groups[2].id
     )
 
 
@@ -402,7 +404,9 @@ def test_presenter_board_shows_hostile_names_escaped(page_env: PageEnv) -> None:
 def test_tutor_page_shows_hostile_text_escaped_and_the_note_verbatim(page_env: PageEnv) -> None:
     hostile = build_hostile(page_env.store)
     group = hostile.groups[0]
-    at = page_env.app("views/tutor.py", w=hostile.workshop.id, g=group.id, code=group.join_code)
+    at = page_env.app(
+        "views/tutor.py", w=hostile.workshop.id, g=group.id, code=page_env.keys.join_code(group)
+    )
     body = assert_inert(at)
     assert escape_markdown(group.name) in body and escape_markdown(group.system) in body
     assert escape_markdown(TITLE) in body
@@ -446,7 +450,11 @@ def test_wrapup_shows_hostile_text_escaped_in_table_prompts_and_actions(
 def test_results_pages_show_hostile_text_escaped(page_env: PageEnv) -> None:
     hostile = build_hostile(page_env.store)
     first, _, third = hostile.groups
-    at = page_env.app("views/results.py", token=first.results_token)
+    at = page_env.app(
+        "views/results.py",
+        w=hostile.workshop.id,
+        token=page_env.keys.results_token(hostile.workshop, first),
+    )
     body = assert_inert(at)
     for text in (TITLE, first.name, first.system):
         assert escape_markdown(text) in body
@@ -454,17 +462,27 @@ def test_results_pages_show_hostile_text_escaped(page_env: PageEnv) -> None:
     assert ACTION_LINE_RESULTS in body
     assert GROUPS[0].name + " (this group)" in list(at.dataframe[1].value["Group"])
 
-    body = assert_inert(page_env.app("views/results.py", token=third.results_token))
+    body = assert_inert(
+        page_env.app(
+            "views/results.py",
+            w=hostile.workshop.id,
+            token=page_env.keys.results_token(hostile.workshop, third),
+        )
+    )
     assert escape_markdown(third.system) in body and escape_markdown(third.name) in body
 
-    at = page_env.app("views/results.py", token=hostile.workshop.results_token)
+    at = page_env.app(
+        "views/results.py",
+        w=hostile.workshop.id,
+        token=page_env.keys.results_token(hostile.workshop),
+    )
     assert escape_markdown(TITLE) in assert_inert(at)
     assert list(at.dataframe[0].value["Group"]) == [d.name for d in GROUPS]
 
 
 def test_history_shows_hostile_systems_as_plain_text(page_env: PageEnv) -> None:
     build_hostile(page_env.store)
-    at = page_env.app("views/history.py")
+    at = page_env.app("views/history.py", token=page_env.keys.history_token())
     assert_inert(at)
     assert sorted(at.dataframe[0].value["ML system"]) == sorted(d.system for d in GROUPS)
     assert sorted(at.selectbox[0].options) == sorted(d.system for d in GROUPS)
@@ -599,7 +617,9 @@ def test_duplicate_title_limit_is_enforced(page_env: PageEnv) -> None:
 
 
 def _tutor(page_env: PageEnv, workshop: Workshop, group: Group) -> AppTest:
-    return page_env.app("views/tutor.py", w=workshop.id, g=group.id, code=group.join_code)
+    return page_env.app(
+        "views/tutor.py", w=workshop.id, g=group.id, code=page_env.keys.join_code(group)
+    )
 
 
 def test_tutor_note_of_exactly_the_limit_is_saved_one_more_is_refused(page_env: PageEnv) -> None:
@@ -725,7 +745,11 @@ def test_action_with_a_control_character_is_refused(page_env: PageEnv) -> None:
 def test_control_character_message_exists_in_japanese(page_env: PageEnv) -> None:
     workshop, groups = page_env.make_workshop(language="ja")
     at = page_env.app(
-        "views/tutor.py", w=workshop.id, g=groups[0].id, code=groups[0].join_code, lang="ja"
+        "views/tutor.py",
+        w=workshop.id,
+        g=groups[0].id,
+        code=page_env.keys.join_code(groups[0]),
+        lang="ja",
     )
     at.text_area(key="note_data-1").input("メモ\x07").run()
     assert "「メモ」に保存できない制御文字(U+0007)が含まれています" in texts(at)

@@ -43,8 +43,8 @@ def test_a_memo_holds_at_least_one_entry() -> None:
         BoundedMemo(0)
 
 
-WORKSHOP = Workshop("w1", "Round 1", "2027-01-15", "en", "ml-test-score", "standard-60", "", "t")
-GROUP = Group("g1", "w1", "Team A", "Search", "production", "", "CODE01", "ta", 0)
+WORKSHOP = Workshop("w1", "Round 1", "2027-01-15", "en", "ml-test-score", "standard-60")
+GROUP = Group("g1", "w1", "Team A", "Search", "production", "", 0)
 
 
 def _snapshot(value: str = "1", note: str = "", actions: tuple[ActionItem, ...] = ()) -> Snapshot:

@@ -37,7 +37,7 @@ def make_snapshot(
     title: str = "Spring round",
     names: Mapping[str, str] | None = None,
 ) -> Snapshot:
-    workshop = Workshop("w-1", title, "2026-04-01", "en", "test-rubric", "agenda", "h", "t")
+    workshop = Workshop("w-1", title, "2026-04-01", "en", "test-rubric", "agenda")
     groups = tuple(
         Group(
             id=group_id,
@@ -46,8 +46,6 @@ def make_snapshot(
             system=f"{group_id} search",
             phase="production",
             tutor="Kim",
-            join_code="",
-            results_token="",
             position=index,
         )
         for index, group_id in enumerate(values)
@@ -314,15 +312,13 @@ def test_every_report_text_used_in_code_exists_in_both_languages() -> None:
 
 
 def test_export_filename() -> None:
-    workshop = Workshop(
-        "w-1", "Spring ワークショップ 2026!", "2026-04-01", "ja", "r", "a", "h", "t"
-    )
+    workshop = Workshop("w-1", "Spring ワークショップ 2026!", "2026-04-01", "ja", "r", "a")
     assert export_filename(workshop, "report", "md") == "spring-2026-report-2026-04-01.md"
-    japanese = Workshop("ws-42", "第3回 振り返り", "2026-10-01", "ja", "r", "a", "h", "t")
+    japanese = Workshop("ws-42", "第3回 振り返り", "2026-10-01", "ja", "r", "a")
     assert export_filename(japanese, "Answers CSV", ".csv") == "ws-42-answers-csv-2026-10-01.csv"
-    odd = Workshop("", "../../etc/passwd", "not a date", "en", "r", "a", "h", "t")
+    odd = Workshop("", "../../etc/passwd", "not a date", "en", "r", "a")
     name = export_filename(odd, "../x", "c/s v")
     assert name == "etc-passwd-x-undated.c-s-v"
     assert re.fullmatch(r"[a-z0-9.-]+", name)
-    blank = Workshop("", "", "", "en", "r", "a", "h", "t")
+    blank = Workshop("", "", "", "en", "r", "a")
     assert export_filename(blank, "", "") == "workshop-export-undated.txt"

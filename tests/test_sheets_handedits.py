@@ -31,12 +31,10 @@ def env() -> Iterator[tuple[SheetsFixture, SheetsStore, list[Group]]]:
         store = fx.open_store(clock=clock, rubric_loader=lambda _id: RUBRIC)
         store.test_clock = clock  # type: ignore[attr-defined]
         groups = [
-            Group(f"g{n}", "w1", name, f"System {n}", "production", "", f"C{n}", f"t{n}", n)
+            Group(f"g{n}", "w1", name, f"System {n}", "production", "", n)
             for n, name in enumerate(("Team A", "Team B"))
         ]
-        workshop = Workshop(
-            "w1", "Round", "2026-11-23", "en", "ml-test-score", "standard-60", "", "tok"
-        )
+        workshop = Workshop("w1", "Round", "2026-11-23", "en", "ml-test-score", "standard-60")
         store.create_workshop(workshop, groups)
         for group in groups:
             store.save_answers(

@@ -47,7 +47,7 @@ from workshop.store.sheets.layout.structure import (
 
 RUBRIC = make_rubric(na_allowed={"data-2"}, rubric_id="ml-test-score")
 ITEMS = item_ids()
-GROUP = Group("g1", "w1", "Team A", "Search", "production", "Ann", "CODE1", "tok-g1", 0)
+GROUP = Group("g1", "w1", "Team A", "Search", "production", "Ann", 0)
 HEADER = list(ANSWERS_HEADER)
 
 
@@ -252,11 +252,11 @@ WORKSHOP = Workshop(
     language="ja",
     rubric_id="ml-test-score",
     agenda_id="standard-60",
-    passcode_hash="pbkdf2$1$a$b",
-    results_token="tok",
     created_at="2026-11-01T00:00:00+00:00",
     archived=True,
     previous_id="w0",
+    link_generation=4,
+    closed=True,
 )
 CLOCK = ClockState(3, "paused", 1_790_000_123.25, 412.5, 360.0, 1_790_000_535.75)
 
@@ -275,6 +275,9 @@ def test_settings_row_round_trips_workshop_and_clock() -> None:
     assert parsed.workshop == WORKSHOP and parsed.clock == CLOCK and parsed.row == 2
     assert parsed.problems == ()
     assert table.next_row == 3
+    # Tutors may edit the sheet: nothing in it opens a door (codes are derived, hashes in Hosts).
+    secrets = {"passcode_hash", "results_token", "join_code"}
+    assert not secrets & {*SETTINGS_HEADER, *GROUPS_HEADER, *row}
 
 
 def test_idle_clock_and_blank_cells_read_as_defaults() -> None:
@@ -316,16 +319,16 @@ def test_settings_without_workshop_id_column_reads_nothing_and_says_why() -> Non
 
 def test_groups_parse_sorted_by_position_with_broken_rows_reported() -> None:
     groups = [
-        Group("g2", "w1", "Team B", "Ads", "poc", "", "C2", "t2", 1),
-        Group("g1", "w1", "Team A", "Search", "production", "Ann", "C1", "t1", 0),
-        Group("g9", "w9", "Team A", "Other", "validation", "", "C9", "t9", 0),
+        Group("g2", "w1", "Team B", "Ads", "poc", "", 1, link_generation=3),
+        Group("g1", "w1", "Team A", "Search", "production", "Ann", 0),
+        Group("g9", "w9", "Team A", "Other", "validation", "", 0),
     ]
     values = [list(GROUPS_HEADER)]
     for group in groups:
         cells = group_values(group, group.name)
         values.append([cells[name] for name in GROUPS_HEADER])
     values.append(["w1", "", "No id"])
-    values.append(["w1", "g3", "Team C", "x", "prod", "", "", "", "later", ""])
+    values.append(["w1", "g3", "Team C", "x", "prod", "", "later", "", ""])
     values.append(["w1", "g1", "Dup"])
     table = parse_groups(values)
     ordered = table.of_workshop("w1")

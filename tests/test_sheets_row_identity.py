@@ -46,11 +46,10 @@ def setup(store: SheetsStore, workshops: tuple[str, ...] = ("w1",)) -> list[Grou
     for n, workshop_id in enumerate(workshops):
         workshop = Workshop(
             workshop_id, f"Round {n + 1}", f"2026-1{n}-23", "en", "ml-test-score",
-            "standard-60", "", f"tok-{workshop_id}",
+            "standard-60",
         )  # fmt: skip
         made = [
-            Group(f"{workshop_id}-g{i}", workshop_id, name, f"System {i}", "production", "",
-                  f"CODE{i}", f"tok-{workshop_id}-{i}", i)
+            Group(f"{workshop_id}-g{i}", workshop_id, name, f"System {i}", "production", "", i)
             for i, name in enumerate(("Team A", "Team B"))
         ]  # fmt: skip
         store.create_workshop(workshop, made)

@@ -35,6 +35,8 @@ from pathlib import Path
 import pytest
 
 from tests.rubric_factory import item_ids
+from workshop import keys
+from workshop.access import Keys, ResultsAccess, results_access
 from workshop.models import (
     ActionItem,
     Answer,
@@ -85,6 +87,10 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 
 ITEMS = item_ids()  # 28 ids: data-1 .. monitor-7
 AT = "2026-11-23T10:15:00+00:00"
+#: The app secret's keys: results tokens are derived from ids and link generations.
+KEYS = Keys(keys.secret_bytes("contract-app-secret-0123456789abcdefghij"))
+#: A host passcode hash as a store keeps it (kept apart from the workshop record).
+PASSCODE_HASH = "pbkdf2_sha256$240000$c2FsdA==$aGFzaA=="
 
 
 def make_workshop(
@@ -102,11 +108,10 @@ def make_workshop(
         language="ja",
         rubric_id="ml-test-score",
         agenda_id="standard-half-day",
-        passcode_hash="pbkdf2_sha256$240000$c2FsdA==$aGFzaA==",
-        results_token=f"tok-{workshop_id}",
         created_at=created_at,
         archived=archived,
         previous_id="w_before",
+        link_generation=2,  # not the default, so a backend that drops it is caught
     )
 
 
@@ -118,9 +123,8 @@ def make_group(workshop_id: str, n: int, **changes: object) -> Group:
         system=f"System {n}",
         phase="production",
         tutor=f"Tutor {n}",
-        join_code=f"CODE{n:02d}",
-        results_token=f"tok-{workshop_id}-g{n}",
         position=n,
+        link_generation=n + 1,
     )
     return replace(group, **changes)  # type: ignore[arg-type]
 
@@ -130,7 +134,7 @@ def setup_workshop(
 ) -> tuple[Workshop, list[Group]]:
     workshop = make_workshop(workshop_id, **fields)  # type: ignore[arg-type]
     made = [make_group(workshop_id, n) for n in range(groups)]
-    store.create_workshop(workshop, made)
+    store.create_workshop(workshop, made, PASSCODE_HASH)
     return workshop, made
 
 
@@ -165,6 +169,8 @@ def test_created_workshop_and_groups_read_back_everywhere(store: Store) -> None:
     assert all(snap.group_answers(g.id) == {} for g in groups)
     assert snap.clock == ClockState()
     assert snap.actions == ()
+    # The host passcode hash is kept apart from the record, and read back on its own.
+    assert store.host_passcode_hash(workshop.id) == PASSCODE_HASH
 
 
 def test_groups_come_back_in_position_order(store: Store) -> None:
@@ -189,8 +195,16 @@ def test_list_is_newest_date_first_then_newest_created(store: Store) -> None:
 def test_update_workshop_replaces_fields_and_archive_hides_it(store: Store) -> None:
     workshop, _ = setup_workshop(store)
     other, _ = setup_workshop(store, "w_two", date="2026-01-01")
-    changed = replace(workshop, title="Renamed 改名", date="2026-12-01", language="en")
+    changed = replace(
+        workshop, title="Renamed 改名", date="2026-12-01", language="en", link_generation=3,
+        closed=True,
+    )  # fmt: skip
     store.update_workshop(changed)
+    assert store.get_workshop(workshop.id) == changed
+    assert store.host_passcode_hash(workshop.id) == PASSCODE_HASH  # not part of the record
+    store.set_host_passcode_hash(workshop.id, "scrypt$15$8$1$bmV3$aGFzaA==")
+    assert store.host_passcode_hash(workshop.id) == "scrypt$15$8$1$bmV3$aGFzaA=="
+    assert store.host_passcode_hash(other.id) == PASSCODE_HASH
     assert store.get_workshop(workshop.id) == changed
 
     archived = replace(changed, archived=True)
@@ -511,15 +525,25 @@ def test_update_unknown_action_is_not_found(store: Store) -> None:
 # -- results-link tokens ----------------------------------------------------------------------
 
 
-def test_find_token_resolves_workshop_and_group_links(store: Store) -> None:
+def test_results_tokens_open_their_own_scope_from_a_stored_snapshot(store: Store) -> None:
+    """Tokens are not stored: a link's token is checked against the snapshot it names."""
     one, groups_one = setup_workshop(store, "w_one")
     two, groups_two = setup_workshop(store, "w_two", archived=True)
-    assert store.find_token(one.results_token) == (one.id, None)
-    assert store.find_token(groups_one[1].results_token) == (one.id, groups_one[1].id)
-    assert store.find_token(two.results_token) == (two.id, None)  # archived links still work
-    assert store.find_token(groups_two[0].results_token) == (two.id, groups_two[0].id)
-    assert store.find_token("no-such-token") is None
-    assert store.find_token("") is None
+    snap_one, snap_two = store.snapshot(one.id), store.snapshot(two.id)
+    assert results_access(KEYS, snap_one, KEYS.results_token(one)) == ResultsAccess(one.id)
+    assert results_access(KEYS, snap_one, KEYS.results_token(one, groups_one[1])) == (
+        ResultsAccess(one.id, groups_one[1].id)
+    )
+    # archived links still work
+    assert results_access(KEYS, snap_two, KEYS.results_token(two)) == ResultsAccess(two.id)
+    assert results_access(KEYS, snap_two, KEYS.results_token(two, groups_two[0])) == (
+        ResultsAccess(two.id, groups_two[0].id)
+    )
+    # A token opens only its own workshop, whatever workshop the link names.
+    assert results_access(KEYS, snap_two, KEYS.results_token(one)) is None
+    assert results_access(KEYS, snap_one, KEYS.results_token(two, groups_two[0])) is None
+    assert results_access(KEYS, snap_one, "no-such-token") is None
+    assert results_access(KEYS, snap_one, "") is None
 
 
 # -- field-level patches ----------------------------------------------------------------------

@@ -67,8 +67,6 @@ def make_workshop(workshop_id: str = "w1", date: str = "2026-11-23", **changes: 
         language="en",
         rubric_id="ml-test-score",
         agenda_id="standard-60",
-        passcode_hash="",
-        results_token=f"tok-{workshop_id}",
         created_at="2026-11-01T09:00:00+00:00",
     )
     return replace(workshop, **changes)
@@ -83,8 +81,6 @@ def make_groups(workshop_id: str = "w1", names: tuple[str, ...] = ("Team A", "Te
             system=f"System {n}",
             phase="production",
             tutor="",
-            join_code=f"CODE{n}",
-            results_token=f"tok-{workshop_id}-{n}",
             position=n,
         )
         for n, name in enumerate(names)
@@ -136,7 +132,7 @@ def test_snapshot_is_one_batch_read_of_every_worksheet_cached_for_cache_seconds(
     assert calls(fx) == [("read", "batchGet")]
     ranges = parse_qs(api_log(fx)[0].query)["ranges"]
     assert sorted(ranges) == sorted(
-        ["'Sheet1'", "'Settings'", "'Groups'", "'Actions'", "'Team A'", "'Team B'"]
+        ["'Sheet1'", "'Settings'", "'Groups'", "'Actions'", "'Hosts'", "'Team A'", "'Team B'"]
     )
     assert [g.name for g in snap.groups] == ["Team A", "Team B"]
 
@@ -144,7 +140,6 @@ def test_snapshot_is_one_batch_read_of_every_worksheet_cached_for_cache_seconds(
     store.snapshot("w1")
     store.list_workshops()
     store.get_workshop("w1")
-    assert store.find_token("tok-w1-1") == ("w1", "w1-g1")
     assert len(api_log(fx)) == 1
 
     clock.advance(1.5)

@@ -23,6 +23,7 @@ from workshop.store.sqlite.schema import MIGRATIONS
 
 AT = "2026-11-23T10:15:00+00:00"
 ITEMS = item_ids()
+PASSCODE_HASH = "scrypt$15$8$1$c2FsdA==$aGFzaA=="
 
 
 def _workshop(workshop_id: str = "w_one") -> Workshop:
@@ -33,8 +34,6 @@ def _workshop(workshop_id: str = "w_one") -> Workshop:
         language="en",
         rubric_id="ml-test-score",
         agenda_id="standard",
-        passcode_hash="",
-        results_token=f"tok-{workshop_id}",
         created_at="2026-11-01T00:00:00+00:00",
     )
 
@@ -47,15 +46,13 @@ def _group(workshop_id: str, n: int) -> Group:
         system=f"System {n}",
         phase="validation",
         tutor="",
-        join_code=f"JOIN{n}",
-        results_token=f"tok-g{n}",
         position=n,
     )
 
 
 def _filled_store(path: Path, **kwargs: object) -> SqliteStore:
     store = SqliteStore(path, **kwargs)  # type: ignore[arg-type]
-    store.create_workshop(_workshop(), [_group("w_one", 0), _group("w_one", 1)])
+    store.create_workshop(_workshop(), [_group("w_one", 0), _group("w_one", 1)], PASSCODE_HASH)
     store.save_answers(
         "w_one",
         "g0",
@@ -103,16 +100,76 @@ def test_data_survives_closing_and_reopening(tmp_path: Path) -> None:
         second.close()
 
 
-def test_token_lookups_use_indexes(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "workshop.sqlite3")
-    store.close()
-    conn = sqlite3.connect(tmp_path / "workshop.sqlite3")
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def test_the_records_hold_no_code_or_token_and_the_hash_is_kept_apart(tmp_path: Path) -> None:
+    path = tmp_path / "workshop.sqlite3"
+    _filled_store(path).close()
+    conn = sqlite3.connect(path)
     try:
-        for table in ("workshops", '"groups"'):
-            plan = conn.execute(
-                f"EXPLAIN QUERY PLAN SELECT id FROM {table} WHERE results_token = ?", ("x",)
-            ).fetchall()
-            assert any("USING INDEX" in str(row[-1]) for row in plan), plan
+        secrets = {"passcode_hash", "results_token", "join_code"}
+        assert not secrets & set(_columns(conn, "workshops"))
+        assert not secrets & set(_columns(conn, '"groups"'))
+        assert conn.execute("SELECT workshop_id, passcode_hash FROM host_passcodes").fetchall() == [
+            ("w_one", PASSCODE_HASH)
+        ]
+    finally:
+        conn.close()
+    store = SqliteStore(path)
+    try:
+        assert store.host_passcode_hash("w_one") == PASSCODE_HASH
+    finally:
+        store.close()
+
+
+def test_a_file_of_the_first_release_loses_its_codes_and_keeps_its_hash_apart(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "workshop.sqlite3"
+    SqliteStore(path, migrations=MIGRATIONS[:2]).close()  # the schema of version 0.1
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            conn.execute(
+                "INSERT INTO workshops (id, title, date, language, rubric_id, agenda_id,"
+                " passcode_hash, results_token, created_at) VALUES"
+                " ('w_old', 'Old round', '2026-01-10', 'en', 'ml-test-score', 'standard',"
+                " ?, 'tok-old', '2026-01-01T00:00:00+00:00'),"
+                " ('w_open', 'No passcode', '2026-01-11', 'en', 'ml-test-score', 'standard',"
+                " '', 'tok-open', '')",
+                (PASSCODE_HASH,),
+            )
+            conn.execute(
+                'INSERT INTO "groups" (id, workshop_id, name, system, phase, tutor, join_code,'
+                " results_token, position) VALUES"
+                " ('g_old', 'w_old', 'Team A', 'Search', 'poc', 'Ann', 'JOIN1', 'tok-g', 4)"
+            )
+    finally:
+        conn.close()
+
+    store = SqliteStore(path)
+    try:
+        assert store.schema_version() == len(MIGRATIONS)
+        assert store.get_workshop("w_old") == Workshop(
+            "w_old", "Old round", "2026-01-10", "en", "ml-test-score", "standard",
+            created_at="2026-01-01T00:00:00+00:00",
+        )  # fmt: skip
+        assert store.snapshot("w_old").groups == (
+            Group("g_old", "w_old", "Team A", "Search", "poc", "Ann", 4),
+        )
+        assert store.host_passcode_hash("w_old") == PASSCODE_HASH
+        assert store.host_passcode_hash("w_open") == ""
+    finally:
+        store.close()
+    conn = sqlite3.connect(path)
+    try:
+        secrets = {"passcode_hash", "results_token", "join_code"}
+        assert not secrets & set(_columns(conn, "workshops"))
+        assert not secrets & set(_columns(conn, '"groups"'))
+        dump = "\n".join(conn.iterdump())
+        assert "JOIN1" not in dump and "tok-old" not in dump and "tok-g" not in dump
     finally:
         conn.close()
 

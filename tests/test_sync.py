@@ -26,10 +26,9 @@ RUBRIC = make_rubric(rubric_id="ml-test-score")
 
 
 def workshop_with_groups(store, count: int = 2) -> list[Group]:
-    workshop = Workshop("w1", "Round", "2026-11-23", "en", "ml-test-score", "standard-60", "", "t")
+    workshop = Workshop("w1", "Round", "2026-11-23", "en", "ml-test-score", "standard-60")
     groups = [
-        Group(f"g{n}", "w1", f"Team {n}", f"System {n}", "production", "", f"C{n}", f"t{n}", n)
-        for n in range(count)
+        Group(f"g{n}", "w1", f"Team {n}", f"System {n}", "production", "", n) for n in range(count)
     ]
     store.create_workshop(workshop, groups)
     return groups

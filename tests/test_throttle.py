@@ -48,3 +48,16 @@ def test_old_counts_are_forgotten_after_an_hour() -> None:
     clock.now += 3601
     assert throttle.wait(["k"]) == 0
     assert throttle.failed(["k"]) == 0  # a fresh count: the first failure is free again
+
+
+def test_an_address_has_more_free_failures_than_a_session() -> None:
+    """A room behind one NAT shares an address: 20 typos among them lock nobody out."""
+    clock = ManualClock(100.0)
+    throttle = Throttle(
+        free_failures=5, free_by_prefix={"address:": 20}, first_wait=30, clock=clock
+    )
+    for n in range(20):  # twenty people, one typo each, each in their own session
+        assert throttle.failed([f"session:{n}", "address:nat"]) == 0
+    assert throttle.wait(["session:new", "address:nat"]) == 0
+    assert throttle.failed(["session:new", "address:nat"]) == 30  # the 21st failure waits
+    assert throttle.wait(["session:other", "address:elsewhere"]) == 0

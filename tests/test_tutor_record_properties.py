@@ -101,10 +101,8 @@ class TutorRecordMachine(RuleBasedStateMachine):
 
     @initialize()
     def open_the_workshop(self) -> None:
-        workshop = Workshop(
-            "w1", "Round", "2026-11-23", "en", "ml-test-score", "standard-60", "", "t"
-        )
-        group = Group("g1", "w1", "Team A", "System", "production", "", "CODE", "tok", 0)
+        workshop = Workshop("w1", "Round", "2026-11-23", "en", "ml-test-score", "standard-60")
+        group = Group("g1", "w1", "Team A", "System", "production", "", 0)
         self.store.create_workshop(workshop, [group])
         for device in self.devices.values():
             self.render(device)

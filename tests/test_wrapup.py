@@ -42,7 +42,7 @@ def make_snapshot(
     positions: Mapping[str, int] | None = None,
 ) -> Snapshot:
     """Groups in the given order; name "Team <Id>"; positions default to that order."""
-    workshop = Workshop("w1", "Round 1", "2026-04-01", "en", "test-rubric", "agenda", "h", "t")
+    workshop = Workshop("w1", "Round 1", "2026-04-01", "en", "test-rubric", "agenda")
     built = tuple(
         Group(
             id=group_id,
@@ -51,8 +51,6 @@ def make_snapshot(
             system=f"{group_id}-system",
             phase="production",
             tutor="",
-            join_code="",
-            results_token="",
             position=(positions or {}).get(group_id, index),
         )
         for index, group_id in enumerate(groups)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views import chart_display, context, language, live, messages
+from views import auth, chart_display, context, language, live, messages
 from workshop import charts, fingerprints
+from workshop.access import history_allowed
+from workshop.demo import is_demo
 from workshop.history import build_history
 from workshop.history_frames import org_finals_frame, org_means_frame, system_frame
 from workshop.history_summary import latest_rubric, systems_table
+from workshop.keys import same
 from workshop.presentation import escape_markdown
 from workshop.store.base import StoreError
 from workshop.targets import TargetsError, load_targets
@@ -26,13 +29,56 @@ try:
 except TargetsError as error:
     st.warning(t("history.targets_problem", detail=str(error)))
     targets = {}
+
+
+def _history_key_right(given: str) -> bool:
+    """The history link's token or passcode, or the app's host passcode."""
+    settings = context.settings()
+    if history_allowed(live.runtime().keys, given, settings.history_passcode):
+        return True
+    return bool(settings.host_passcode and given) and same(given, settings.host_passcode)
+
+
+def _unlock_form() -> None:
+    """Everything else is private to the organisation: a passcode, or the history link."""
+    with st.form("history_unlock"):
+        st.markdown(f"**{t('history.locked')}**")
+        given = st.text_input(t("history.passcode"), type="password", key="history_pass")
+        submitted = st.form_submit_button(t("history.unlock"), type="primary")
+    if submitted:
+        opened = auth.attempt(lambda: _history_key_right(given))
+        if opened:
+            auth.grant_history()
+            st.rerun()
+        if opened is False:
+            st.error(t("history.wrong_passcode"))
+
+
+link_token = st.query_params.get("token", "")
+if link_token and not auth.history_allowed_here():
+    opened = auth.attempt(lambda: _history_key_right(link_token))
+    if opened:
+        auth.grant_history()
+    elif opened is False:
+        st.error(t("history.wrong_link"))
+full_access = auth.history_allowed_here()
 try:
     store = live.store()
     workshops = store.list_workshops(include_archived=True)
+    if not full_access:
+        # Without the organisation's key: the demo (open to everyone) and the
+        # workshops this session hosts, nothing of anybody else's systems.
+        hosted = auth.hosted_workshops()
+        workshops = [w for w in workshops if is_demo(w) or w.id in hosted]
     snapshots = store.snapshots([w.id for w in workshops])
 except StoreError as error:
     messages.show_store_error(error)
     st.stop()
+if not full_access:
+    st.info(t("history.partial" if workshops else "history.refused"), icon=":material/lock:")
+    _unlock_form()
+    if not workshops:
+        st.stop()
 history = build_history(content.rubrics, snapshots, targets)
 data_key = hash(tuple(fingerprints.answers_fingerprint(snapshot) for snapshot in snapshots))
 for skipped in history.skipped:

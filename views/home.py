@@ -55,7 +55,8 @@ with st.container(border=True):
             st.success(flash)
         demo = live.store().snapshot(demo_id)
         first = demo.groups[0]
-        tutor_link = {"w": demo_id, "g": first.id, "code": first.join_code}
+        app_keys = live.runtime().keys
+        tutor_link = {"w": demo_id, "g": first.id, "code": app_keys.join_code(first)}
         demo_links = (  # page, label, icon, query parameters
             ("present", t("demo.open_present"), ":material/slideshow:", {"w": demo_id}),
             ("tutor", t("demo.open_tutor", group=first.name), ":material/edit_note:", tutor_link),
@@ -64,7 +65,7 @@ with st.container(border=True):
                 "results",
                 t("demo.open_results", group=first.name),
                 ":material/bar_chart:",
-                {"token": first.results_token},
+                {"w": demo_id, "token": app_keys.results_token(demo.workshop, first)},
             ),
             ("history", t("demo.open_history"), ":material/timeline:", None),
         )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from views import auth, context, language, live, messages, viewer_time
 from workshop.content.model import LANGUAGES
-from workshop.links import join_link, qr_png, results_link
-from workshop.models import Workshop
+from workshop.links import history_link, join_link, qr_png, results_link
+from workshop.models import Group, Workshop
 from workshop.presentation import escape_markdown
 from workshop.store.base import StoreError
 from workshop.workshops import (
@@ -18,13 +20,16 @@ from workshop.workshops import (
     duplicate_workshop,
     parse_group_lines,
     preferred_index,
+    regenerate_links,
     set_archived,
+    set_closed,
 )
 
 t = language.t
 lang = language.lang()
 settings = context.settings()
 store = live.store()
+app_keys = live.runtime().keys
 content = context.catalog()
 
 st.title(t("host.title"))
@@ -48,13 +53,39 @@ def _phase_label(phase: str) -> str:
     return t(f"common.phase_{phase}")
 
 
+def _change(change: Callable[[], object]) -> None:
+    """A host control's store change; a failure leaves the panel as it was, and says why."""
+    try:
+        change()
+    except StoreError as error:
+        messages.show_store_error(error)
+    else:
+        live.forget_live_snapshot()
+        st.rerun()
+
+
+def _new_link_button(workshop: Workshop, group: Group | None) -> None:
+    """Regenerate a group's join and results links (or the workshop's results link).
+
+    Behind a popover that says what happens, since the old link stops working at once
+    (which is the point when a link leaked).
+    """
+    label = t("host.new_link") if group is not None else t("host.new_results_link")
+    with st.popover(label, icon=":material/autorenew:"):
+        st.caption(t("host.new_link_help" if group is not None else "host.new_results_link_help"))
+        key = f"regen_{workshop.id}_{group.id if group is not None else ''}"
+        if st.button(t("host.new_link_confirm"), key=key, type="primary"):
+            group_id = group.id if group is not None else ""
+            _change(lambda: regenerate_links(store, workshop.id, group_id))
+
+
 def _workshop_panel(workshop: Workshop) -> None:
     """The open workshop: links, QR codes, sheet preparation, next round, archive."""
     if not auth.require_host(workshop, key=workshop.id):
         return
     snapshot = live.snapshot_or_stop(workshop.id)
     st.subheader(escape_markdown(workshop.title))
-    actions = st.columns([1, 1, 1, 3])
+    actions = st.columns([1, 1, 1, 1, 2])
     actions[0].page_link(
         context.page("present"),
         label=t("host.present"),
@@ -69,12 +100,17 @@ def _workshop_panel(workshop: Workshop) -> None:
     )
     label = t("host.unarchive") if workshop.archived else t("host.archive")
     if actions[2].button(label, key=f"archive_{workshop.id}"):
-        try:
-            set_archived(store, workshop.id, not workshop.archived)
-        except StoreError as error:
-            messages.show_store_error(error)  # nothing changed; the panel stays as it was
-        else:
-            st.rerun()
+        _change(lambda: set_archived(store, workshop.id, not workshop.archived))
+    closing = t("host.reopen_workshop") if workshop.closed else t("host.close_workshop")
+    if actions[3].button(
+        closing,
+        key=f"closed_{workshop.id}",
+        icon=":material/lock_open:" if workshop.closed else ":material/lock:",
+        help=t("host.close_help"),
+    ):
+        _change(lambda: set_closed(store, workshop.id, not workshop.closed))
+    if workshop.closed:
+        st.info(t("host.closed_note"), icon=":material/lock:")
 
     if store.backend == "sheets":
         with st.container(border=True):
@@ -97,23 +133,35 @@ def _workshop_panel(workshop: Workshop) -> None:
     for group in snapshot.groups:
         with st.container(border=True):
             text_column, qr_column = st.columns([5, 1])
-            link = join_link(base, workshop, group)
+            code = app_keys.join_code(group)
+            link = join_link(base, workshop, group, code)
             with text_column:
                 name, system = escape_markdown(group.name), escape_markdown(group.system)
                 st.markdown(f"**{name}** · {system} · {_phase_label(group.phase)}")
                 if group.tutor:
                     st.caption(f"{t('host.col_tutor')}: {escape_markdown(group.tutor)}")
-                st.markdown(f"{t('host.join_code')}: `{group.join_code}`")
+                st.markdown(f"{t('host.join_code')}: `{code}`")
                 st.code(link, language=None)
+                _new_link_button(workshop, group)
             with qr_column:
                 st.image(qr_png(link), width=120)
 
     with st.expander(t("host.results_heading")):
         st.markdown(f"**{t('host.results_all')}**")
-        st.code(results_link(base, workshop.results_token, workshop.language), language=None)
+        token = app_keys.results_token(workshop)
+        st.code(results_link(base, workshop.id, token, workshop.language), language=None)
+        _new_link_button(workshop, None)
         for group in snapshot.groups:
             st.markdown(f"**{escape_markdown(group.name)}**")
-            st.code(results_link(base, group.results_token, workshop.language), language=None)
+            token = app_keys.results_token(workshop, group)
+            st.code(results_link(base, workshop.id, token, workshop.language), language=None)
+
+    with st.expander(t("host.history_heading")):
+        if auth.session_is_app_host():
+            st.caption(t("host.history_help"))
+            st.code(history_link(base, app_keys.history_token(), lang), language=None)
+        else:
+            st.caption(t("host.history_cli"))
 
     with st.expander(t("host.duplicate_heading")):
         st.caption(t("host.duplicate_help"))
@@ -237,7 +285,8 @@ with list_tab:
         with st.container(border=True):
             info, buttons = st.columns([5, 1])
             archived = f" · _{t('host.archived_badge')}_" if workshop.archived else ""
-            info.markdown(f"**{escape_markdown(workshop.title)}**{archived}")
+            closed = f" · _{t('host.closed_badge')}_" if workshop.closed else ""
+            info.markdown(f"**{escape_markdown(workshop.title)}**{archived}{closed}")
             info.caption(
                 t(
                     "host.workshop_line",

@@ -95,6 +95,12 @@ def live_snapshot(workshop_id: str, *, warn: bool = True) -> Snapshot:
     return snapshot
 
 
+def last_seen(workshop_id: str) -> Snapshot | None:
+    """The workshop as this session last read it (no store call: for callbacks)."""
+    last = st.session_state.get("_last_snapshot")
+    return last[1] if last is not None and last[0] == workshop_id else None
+
+
 def forget_live_snapshot() -> None:
     """After this session writes, the next read must see the write."""
     st.session_state.pop("_live_snapshot", None)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views import chart_display, context, downloads, language, live, markup, messages
+from views import auth, chart_display, context, downloads, language, live, markup, messages
 from workshop import charts, fingerprints
+from workshop.access import results_access
 from workshop.actions import item_choices
 from workshop.advice import next_band_advice
 from workshop.answers import format_level, format_score
@@ -31,7 +32,7 @@ from workshop.score_tables import (
     final_text,
     section_rows,
 )
-from workshop.store.base import StoreError
+from workshop.store.base import NotFound, StoreError
 from workshop.wrapup import (
     answer_values,
     band_thresholds,
@@ -47,19 +48,29 @@ content = context.catalog()
 translator = language.translator()
 
 token = st.query_params.get("token", "")
-if not token:
+workshop_id = st.query_params.get("w", "")
+if not token or not workshop_id:
     st.info(t("results.missing_token"))
     st.stop()
 try:
-    found = store.find_token(token)
+    snapshot = live.store().snapshot(workshop_id)
+except NotFound:
+    snapshot = None  # refused like a wrong token: a link says nothing about other workshops
 except StoreError as error:
     messages.show_store_error(error)
     st.stop()
-if found is None:
-    st.error(t("errors.link_not_found"))
-    st.stop()
-workshop_id, group_id = found
-snapshot = live.snapshot_or_stop(workshop_id)
+app_keys = live.runtime().keys
+access = results_access(app_keys, snapshot, token) if snapshot is not None else None
+if not (access is not None and auth.results_granted(token)):
+    # The first check of a token in this session is throttled like a join code.
+    opened = auth.attempt(lambda: access is not None)
+    if not opened:
+        if opened is False:  # while attempts wait, nothing is said about the token
+            st.error(t("errors.link_not_found"))
+        st.stop()
+    auth.grant_results(token)
+assert snapshot is not None and access is not None
+group_id = access.group_id
 workshop = snapshot.workshop
 rubric = content.rubrics[workshop.rubric_id]
 results = group_results(rubric, snapshot)

@@ -34,7 +34,7 @@ from views import (
 from workshop import clock, timesource
 from workshop.answers import NA_TEXT, answer_choices, canonical_text, format_score, item_answer
 from workshop.content.model import Item, Rubric, level_key
-from workshop.models import FieldPatch, Group
+from workshop.models import FieldPatch, Group, Snapshot
 from workshop.outbox import Entry
 from workshop.patches import FieldView, field_view
 from workshop.presentation import escape_markdown
@@ -67,7 +67,7 @@ except KeyError:
     st.error(t("errors.workshop_not_found"))
     st.stop()
 
-tutor_join.require_tutor(workshop_id, group)
+tutor_join.require_tutor(group)
 
 workshop = snapshot.workshop
 rubric: Rubric = content.rubrics[workshop.rubric_id]
@@ -95,7 +95,7 @@ def _send(patch: FieldPatch) -> None:
 
 def _changed(item_id: str, field_name: str, key: str) -> None:
     """The tutor changed a widget: send that field, and only that field."""
-    if not auth.tutor_authorized(workshop_id, group_id):
+    if not auth.tutor_may_write(workshop_id, group_id):
         return
     raw = st.session_state.get(key)
     text = raw or ""
@@ -119,7 +119,7 @@ def _changed(item_id: str, field_name: str, key: str) -> None:
 
 def _use_mine(entry_id: int, item_id: str, field_name: str, text: str) -> None:
     """After a later change won, the tutor chooses their own value again, knowingly."""
-    if not auth.tutor_authorized(workshop_id, group_id):
+    if not auth.tutor_may_write(workshop_id, group_id):
         return
     patch = form.chosen_again(
         item_id, field_name, text, made_at=timesource.now_precise_iso(), made_by=_who()
@@ -158,7 +158,18 @@ def _fingerprint(views: dict[tuple[str, str], FieldView]) -> int:
     return hash(tuple(sorted((key, v.text) for key, v in views.items())))
 
 
+def _access_print(latest: Snapshot) -> tuple[bool, int]:
+    """Closing the workshop or regenerating the group's link redraws the page at once."""
+    try:
+        generation = latest.group(group_id).link_generation
+    except KeyError:
+        generation = -1
+    return latest.workshop.closed, generation
+
+
 views = _views()
+rendered_access = _access_print(snapshot)
+closed = workshop.closed
 remote = form.sync(views)
 rendered_print = _fingerprint(views)
 host_view = clock.view(agenda, snapshot.clock, timesource.now())
@@ -180,6 +191,8 @@ heading = t(
 )
 st.markdown(f"### {heading}")
 st.caption(f"{escape_markdown(workshop.title)} · {t(f'common.phase_{group.phase}')}")
+if closed:
+    st.warning(t("tutor.workshop_closed"), icon=":material/lock:")
 
 
 @st.fragment(run_every=1)
@@ -187,7 +200,11 @@ def live_bar() -> None:
     """Clock and save status; redraws the page when the host, the sheet or a device moves on."""
     latest = live.live_snapshot(workshop_id, warn=False)
     view = clock.view(agenda, latest.clock, timesource.now())
-    if view.index != host_view.index or _fingerprint(_views()) != rendered_print:
+    if (
+        view.index != host_view.index
+        or _fingerprint(_views()) != rendered_print
+        or _access_print(latest) != rendered_access
+    ):
         st.rerun()
     sync = engine.group(workshop_id, group_id)
     left, right = st.columns([2, 3])
@@ -222,8 +239,27 @@ live_bar()
 
 
 def _notice(entry: Entry) -> None:
-    """A change of this session that a later one won over: say so, offer to re-apply it."""
+    """A change of this session that a later one won over: say so, offer to re-apply it.
+
+    A change the host's closing refused is only reported (nothing can be re-applied).
+    """
     patch = entry.patch
+    if entry.status == "dropped":
+        st.warning(
+            t(
+                f"tutor.refused_closed_{patch.field}",
+                item=patch.item_id,
+                mine=escape_markdown(patch.text or t("tutor.empty_value")),
+            ),
+            icon=":material/lock:",
+        )
+        st.button(
+            t("tutor.understood"),
+            key=f"seen_{entry.id}",
+            on_click=engine.acknowledge,
+            args=([entry.id],),
+        )
+        return
     theirs = entry.current if entry.current else t("tutor.empty_value")
     st.warning(
         t(
@@ -346,6 +382,7 @@ for tab, section in zip(tabs, rubric.sections, strict=True):
                     format_func=option_labels.get,
                     horizontal=True,
                     key=answer_key,
+                    disabled=closed,
                     on_change=_changed,
                     args=(item.id, "value", answer_key),
                 )
@@ -356,6 +393,7 @@ for tab, section in zip(tabs, rubric.sections, strict=True):
                     value=note_view.text,
                     key=note_key,
                     height=68,
+                    disabled=closed,
                     on_change=_changed,
                     args=(item.id, "note", note_key),
                 )
@@ -370,4 +408,5 @@ tutor_actions.action_items(
     lang,
     who=_who,
     expanded=host_view.segment.kind == "wrapup",
+    closed=closed,
 )

@@ -22,7 +22,7 @@ from workshop.workshops import InputError
 
 def _add_action(workshop_id: str, group_id: str, who: Callable[[], str]) -> None:
     """A tutor records an improvement for their own group only (group from the session)."""
-    if not auth.tutor_authorized(workshop_id, group_id):
+    if not auth.tutor_may_write(workshop_id, group_id):
         return
     try:
         live.store().add_action(
@@ -57,10 +57,17 @@ def action_items(
     *,
     who: Callable[[], str],
     expanded: bool,
+    closed: bool = False,
 ) -> None:
-    """The form to add one, then the group's items by priority (open during the wrap-up)."""
+    """The form to add one, then the group's items by priority (open during the wrap-up).
+
+    A workshop the host closed lists its items but takes no new ones.
+    """
     with st.expander(t("tutor.actions_heading"), expanded=expanded):
         st.caption(t("tutor.actions_help"))
+        if closed:
+            _listed(actions, group_id, item_choices(rubric, lang))
+            return
         item_titles = item_choices(rubric, lang)
         st.text_area(t("wrapup.action_what"), key="tutor_action_what", height=68)
         first, second, third, fourth = st.columns([3, 2, 1, 2])
@@ -91,10 +98,14 @@ def action_items(
         store_error = st.session_state.pop("tutor_action_store_error", None)
         if store_error is not None:
             messages.show_store_error(store_error)
-        for action in listed_actions(actions, group_id):
-            st.markdown(
-                f"- **P{action.priority}** · {escape_markdown(action.what)} — "
-                f"{item_titles.get(action.item_id, action.item_id)}"
-                + (f" · {escape_markdown(action.owner)}" if action.owner else "")
-                + (f" · {action.due}" if action.due else "")
-            )
+        _listed(actions, group_id, item_titles)
+
+
+def _listed(actions: tuple[ActionItem, ...], group_id: str, item_titles: dict[str, str]) -> None:
+    for action in listed_actions(actions, group_id):
+        st.markdown(
+            f"- **P{action.priority}** · {escape_markdown(action.what)} — "
+            f"{item_titles.get(action.item_id, action.item_id)}"
+            + (f" · {escape_markdown(action.owner)}" if action.owner else "")
+            + (f" · {action.due}" if action.due else "")
+        )

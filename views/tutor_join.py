@@ -11,9 +11,15 @@ import streamlit as st
 
 from views import auth, live, messages
 from views.language import t
+from workshop.access import join_code_matches
 from workshop.models import Group
-from workshop.security import codes_match
 from workshop.store.base import StoreError
+
+
+def _code_right(group: Group, typed: str) -> bool | None:
+    """The throttled check of a join code: True, False, or None while attempts wait."""
+    keys = live.runtime().keys
+    return auth.attempt(lambda: join_code_matches(keys, group, typed))
 
 
 def join_form() -> None:
@@ -37,26 +43,31 @@ def join_form() -> None:
         code = st.text_input(t("tutor.code"), max_chars=12)
         if st.form_submit_button(t("tutor.join"), type="primary"):
             group = next(g for g in groups if g.id == group_id)
-            if codes_match(code, group.join_code):
-                auth.grant_tutor(workshop_id, group_id)
+            right = _code_right(group, code)
+            if right:
+                auth.grant_tutor(group)
                 st.query_params["w"] = workshop_id
                 st.query_params["g"] = group_id
+                st.query_params.pop("code", None)
                 st.rerun()
-            st.error(t("tutor.wrong_code"))
+            if right is False:
+                st.error(t("tutor.wrong_code"))
     st.stop()
 
 
-def require_tutor(workshop_id: str, group: Group) -> None:
+def require_tutor(group: Group) -> None:
     """Go on only for a session that gave this group's join code (now, by ``?code=``, or before).
 
     Otherwise say the code was wrong (if one was given) and show the join form.
     """
-    if auth.tutor_authorized(workshop_id, group.id):
+    if auth.tutor_authorized(group):
         return
     given = st.query_params.get("code", "")
-    if given and codes_match(given, group.join_code):
-        auth.grant_tutor(workshop_id, group.id)
-        return
     if given:
-        st.error(t("tutor.wrong_code"))
+        right = _code_right(group, given)
+        if right:
+            auth.grant_tutor(group)
+            return
+        if right is False:
+            st.error(t("tutor.wrong_code"))
     join_form()

@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "workshop.commands.validate",
     "workshop.commands.score",
     "workshop.commands.sheets",
+    "workshop.commands.links",
 )
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workshop.keys import SecretError, secret_bytes
+
 #: The app's name for per-user folders (platformdirs).
 APP_NAME = "ml-test-score-workshop"
 
@@ -41,7 +43,7 @@ class Settings:
     # Never shown in a repr or a log line: it holds the private key.
     service_account_info: Mapping[str, Any] | None = field(repr=False)
     sheets_endpoint: str  # base URL override for the Sheets API (a local fake in tests)
-    host_passcode: str  # host passcode from secrets ("" = chosen per workshop)
+    host_passcode: str = field(repr=False)  # host passcode from secrets ("" = per workshop)
     public_url: str  # base of join and results links ("" = the address the host's browser uses)
     cache_seconds: float  # how long Sheets reads are shared before re-reading
     # The outbox: changes are kept here before they reach the store (beside the database).
@@ -49,10 +51,23 @@ class Settings:
     # Seconds between two sends of waiting changes to Google Sheets (quota: one read and
     # one write each), shared by every app process on the machine.
     send_interval: float = 4.0
+    # The app secret every join code and results token is derived from (workshop.keys);
+    # "" = generated once into the data folder (the outbox's folder).
+    app_secret: str = field(default="", repr=False)
+    # A passcode that opens the History page for the organisation ("" = only hosts and
+    # the read-only history link may see it).
+    history_passcode: str = field(default="", repr=False)
+    # Behind a reverse proxy: a visitor's address is the last hop of X-Forwarded-For.
+    behind_proxy: bool = False
 
     @property
     def uses_sheets(self) -> bool:
         return self.store == "sheets"
+
+    @property
+    def secret_dir(self) -> Path:
+        """Where a generated app secret lives: the data folder, beside the outbox."""
+        return self.outbox_path.parent
 
 
 class SettingsError(ValueError):
@@ -126,6 +141,12 @@ def load_settings(
         send_interval = float(pick("WORKSHOP_SEND_INTERVAL", "send_interval", "4"))
     except ValueError as error:
         raise SettingsError("WORKSHOP_SEND_INTERVAL must be a number of seconds.") from error
+    app_secret = pick("WORKSHOP_APP_SECRET", "app_secret")
+    try:
+        if app_secret:
+            secret_bytes(app_secret)
+    except SecretError as error:  # says why and how to make one; never quotes the value
+        raise SettingsError(f"WORKSHOP_APP_SECRET / [workshop] app_secret: {error}") from None
     return Settings(
         store=store,
         db_path=db_path,
@@ -139,4 +160,8 @@ def load_settings(
             pick("WORKSHOP_OUTBOX", "outbox_path", str(db_path.parent / "outbox.sqlite3"))
         ).expanduser(),
         send_interval=max(0.0, send_interval),
+        app_secret=app_secret,
+        history_passcode=pick("WORKSHOP_HISTORY_PASSCODE", "history_passcode"),
+        behind_proxy=pick("WORKSHOP_BEHIND_PROXY", "behind_proxy").strip().lower()
+        in ("1", "true", "yes", "on"),
     )

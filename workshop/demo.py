@@ -30,7 +30,7 @@ from workshop.answers import NA_TEXT
 from workshop.content import load_rubric, shipped_content_dir
 from workshop.content.model import LANGUAGES, Rubric, Text, level_key
 from workshop.models import PHASES, ActionItem, AnswerChange, Group, Workshop
-from workshop.security import hash_passcode, new_id, new_join_code, new_token
+from workshop.security import hash_passcode, new_id
 from workshop.store.base import Store
 
 DEMO_PASSCODE = "demo-host"
@@ -219,8 +219,6 @@ def _create_round(
         language=lang,
         rubric_id=rubric.id,
         agenda_id=AGENDA_ID,
-        passcode_hash=passcode_hash,
-        results_token=new_token(),
         created_at=_at(start - timedelta(days=7), 0),
         previous_id=previous_id,
     )
@@ -233,13 +231,11 @@ def _create_round(
             system=demo_group.system.get(lang),
             phase=demo_round.phase,
             tutor=demo_group.tutor.get(lang),
-            join_code=new_join_code(),
-            results_token=new_token(),
             position=position,
         )
         for position, (demo_group, demo_round) in enumerate(members)
     ]
-    store.create_workshop(workshop, groups)
+    store.create_workshop(workshop, groups, passcode_hash)
 
     for group, (_, demo_round) in zip(groups, members, strict=True):
         # One batch per section, saved during that section's breakout (5 minutes of intro first).

@@ -31,17 +31,21 @@ def app_base_url(page_url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
-def join_link(base_url: str, workshop: Workshop, group: Group) -> str:
+def join_link(base_url: str, workshop: Workshop, group: Group, code: str) -> str:
     """The tutor's link: opens the scoring page for this group with its code filled in."""
-    query = urlencode(
-        {"w": workshop.id, "g": group.id, "code": group.join_code, "lang": workshop.language}
-    )
+    query = urlencode({"w": workshop.id, "g": group.id, "code": code, "lang": workshop.language})
     return f"{base_url.rstrip('/')}/tutor?{query}"
 
 
-def results_link(base_url: str, token: str, language: str = "en") -> str:
-    """A read-only results link (workshop or group token); unguessable, no passcode needed."""
-    return f"{base_url.rstrip('/')}/results?{urlencode({'token': token, 'lang': language})}"
+def results_link(base_url: str, workshop_id: str, token: str, language: str = "en") -> str:
+    """A read-only results link (the workshop's or a group's token); no passcode needed."""
+    query = urlencode({"w": workshop_id, "token": token, "lang": language})
+    return f"{base_url.rstrip('/')}/results?{query}"
+
+
+def history_link(base_url: str, token: str, language: str = "en") -> str:
+    """The read-only link to the history of every system across rounds."""
+    return f"{base_url.rstrip('/')}/history?{urlencode({'token': token, 'lang': language})}"
 
 
 def qr_png(text: str, box_size: int = 6) -> bytes:

@@ -2,6 +2,9 @@
 
 These are plain frozen dataclasses shared by both store backends (SQLite and
 Google Sheets) and by every page, so the backends are interchangeable.
+Nothing here is a secret: join codes and results tokens are derived from the app
+secret (:mod:`workshop.keys`) and host passcode hashes are kept apart by each
+backend (``Store.host_passcode_hash``), so a record may be shown, logged or shared.
 Answer values are kept as the text a person entered (``"0.5"``, ``"N/A"``, ``""``)
 and parsed by :mod:`workshop.scoring`; a hand-typed value the parser rejects is
 reported, never silently turned into a number.
@@ -22,11 +25,13 @@ class Workshop:
     language: str  # "en" or "ja"
     rubric_id: str
     agenda_id: str
-    passcode_hash: str  # salted hash, see workshop.security
-    results_token: str  # unguessable token of the read-only results link
     created_at: str = ""  # ISO timestamp (UTC)
     archived: bool = False
     previous_id: str = ""  # the workshop this one was duplicated from, if any
+    # The results link is derived from the app secret and this counter (workshop.keys);
+    # the host bumps it to regenerate the link. Nothing secret is stored in the record.
+    link_generation: int = 0
+    closed: bool = False  # the host closed it: tutors can no longer change answers
 
 
 @dataclass(frozen=True)
@@ -37,9 +42,10 @@ class Group:
     system: str  # the ML system the group assesses; matches groups across rounds
     phase: str  # one of PHASES
     tutor: str
-    join_code: str  # short code a tutor types or carries in the join link
-    results_token: str  # unguessable token of the group's read-only results link
     position: int = 0
+    # The join code and results token are derived from the app secret and this counter
+    # (workshop.keys); regenerating a group's links bumps it. Never stored in clear.
+    link_generation: int = 0
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,10 @@ PENDING = "pending"
 #: Outcomes of a sent change; "replaced": a newer change of the same field took its place
 #: before it was sent; "dropped": its group or workshop no longer exists.
 SETTLED = ("written", "already", "superseded", "replaced", "dropped")
+#: Why a change was dropped (kept in ``error_reason``): its group or workshop is
+#: gone, or the host closed the workshop before it was written.
+DROPPED_GONE = "gone"
+DROPPED_CLOSED = "closed"
 #: Settled changes are kept this long (for notices and status), then removed.
 KEEP_SECONDS = 7 * 24 * 3600.0
 
@@ -109,7 +113,7 @@ class Entry:
     @property
     def failure(self) -> StoreError | None:
         """The last attempt's error, rebuilt so a page can word it in its language."""
-        if not self.error_reason and not self.error_text:
+        if self.status == "dropped" or (not self.error_reason and not self.error_text):
             return None
         if self.error_reason:
             return StoreUnavailable(
@@ -294,15 +298,24 @@ class Outbox:
             if outcome.result in ("written", "already"):
                 self._log_field(conn, entry, entry.patch.text, entry.patch.made_at, source="app")
 
-    def drop(self, entries: Sequence[Entry], reason: str, *, now: float | None = None) -> None:
-        """Changes that can never be sent (their group or workshop is gone)."""
+    def drop(
+        self,
+        entries: Sequence[Entry],
+        reason: str,
+        *,
+        cause: str = DROPPED_GONE,
+        now: float | None = None,
+    ) -> None:
+        """Changes that can never be sent: their group or workshop is gone
+        (``DROPPED_GONE``), or the host closed the workshop (``DROPPED_CLOSED``,
+        which the tutor is told about as a notice)."""
         at = time.time() if now is None else now
         with self._transaction() as conn:
             for entry in entries:
                 conn.execute(
                     "UPDATE changes SET status = 'dropped', settled_at = ?, error_text = ?,"
-                    " claimed_until = 0 WHERE id = ?",
-                    (at, reason, entry.id),
+                    " error_reason = ?, claimed_until = 0 WHERE id = ?",
+                    (at, reason, cause, entry.id),
                 )
 
     def fail(
@@ -404,8 +417,9 @@ class Outbox:
         group_id: str = "",
         made_by: str = "",
     ) -> list[Entry]:
-        """Changes a later change won over, not yet acknowledged: this session's own, and
-        (given the group and a name) those its person made before a reload."""
+        """Changes a later change won over, or refused because the host closed the
+        workshop, not yet acknowledged: this session's own, and (given the group and
+        a name) those its person made before a reload."""
         clauses = ["origin = ?"]
         params: list[object] = [origin]
         if made_by and record and workshop_id and group_id:
@@ -416,8 +430,9 @@ class Outbox:
         with self._transaction(write=False) as conn:
             rows = conn.execute(
                 f"SELECT * FROM changes WHERE ({' OR '.join(clauses)})"
-                " AND status = 'superseded' AND seen = 0 ORDER BY id",
-                params,
+                " AND (status = 'superseded' OR (status = 'dropped' AND error_reason = ?))"
+                " AND seen = 0 ORDER BY id",
+                [*params, DROPPED_CLOSED],
             ).fetchall()
         return [_entry(row) for row in rows]
 

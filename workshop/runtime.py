@@ -2,21 +2,29 @@
 
 The pages of one process share one store (one Sheets cache), one outbox and
 one :class:`~workshop.sync.SyncEngine`; several processes on one machine also
-share the outbox file, the quota bucket, the send slots and the last read of
-the sheet through files in the data folder. :func:`open_runtime` wires them from the settings so the
-views hold a single object (``views.live.runtime()``) and nothing of this
-wiring lives in a view.
+share the outbox file, the quota bucket, the send slots, the last read of the
+sheet and the app secret through files in the data folder. :func:`open_runtime`
+wires them from the settings so the views hold a single object
+(``views.live.runtime()``) and nothing of this wiring lives in a view.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workshop import timesource
+from workshop.access import Keys, keys_from_settings
 from workshop.config import Settings
 from workshop.coordination import Coordination, SendSlots, SharedQuotaPacer
 from workshop.outbox import Outbox
 from workshop.store.base import Store
 from workshop.sync import SyncEngine
+from workshop.throttle import Throttle
+
+#: What a failed attempt counts against besides its session (see workshop.throttle), and
+#: how many failures an address has free: a room behind one NAT shares it.
+ADDRESS_KEY = "address:"
+ADDRESS_FREE_FAILURES = 20
 
 #: The last read of the Google Sheet, in the data folder (workshop.store.sheets.kept).
 KEPT_COPY_NAME = "sheets-last-read.json"
@@ -28,6 +36,10 @@ class Runtime:
     outbox: Outbox
     engine: SyncEngine
     coordination: Coordination
+    #: The app secret and the links and codes derived from it.
+    keys: Keys
+    #: Failed codes, passcodes and tokens of every session of this process.
+    throttle: Throttle
 
     def close(self) -> None:
         self.engine.close()
@@ -45,6 +57,7 @@ def record_id(settings: Settings, store: Store) -> str:
 
 def open_runtime(settings: Settings, *, start: bool = True) -> Runtime:
     """The store, outbox and sender of this process (the sender thread started)."""
+    app_keys = keys_from_settings(settings)
     coordination = Coordination(settings.outbox_path.with_name("coordination.sqlite3"))
     if settings.uses_sheets:
         from workshop.sheets_client import client_email
@@ -82,4 +95,6 @@ def open_runtime(settings: Settings, *, start: bool = True) -> Runtime:
     )
     if start:
         engine.start()
-    return Runtime(store, outbox, engine, coordination)
+    # The throttle's clock is the app's time source, which tests replace with their own.
+    throttle = Throttle(free_by_prefix={ADDRESS_KEY: ADDRESS_FREE_FAILURES}, clock=timesource.now)
+    return Runtime(store, outbox, engine, coordination, app_keys, throttle)

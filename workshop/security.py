@@ -1,4 +1,4 @@
-"""Passcodes, join codes, results-link tokens and ids: small, pure, standard library only.
+"""Host passcode hashes and ids: small, pure, standard library only.
 
 Why each piece looks the way it does:
 
@@ -9,13 +9,10 @@ Why each piece looks the way it does:
   be raised later; hashes of an older scheme (PBKDF2-SHA256 at 240k iterations,
   the first release) still verify, and :func:`needs_rehash` tells the caller to
   store a new hash after the next successful unlock.
-* Join codes are typed by tutors from a projector, so they use an alphabet
-  without look-alikes (no 0/O, 1/I/L) and are compared ignoring case and spaces.
-* Results-link tokens are the only thing protecting a read-only results page,
-  so they come from :mod:`secrets` and carry 128 bits.
-* Every comparison of a given secret with the expected one runs in constant time
-  (:func:`hmac.compare_digest`); finding which workshop a results token belongs to
-  compares it with each candidate that way (see :mod:`workshop.access`).
+* Join codes, tutor and results tokens are not stored anywhere: they are
+  derived from the app secret (see :mod:`workshop.keys`), so nothing here
+  generates them.
+* The hash comparison runs in constant time (:func:`hmac.compare_digest`).
 """
 
 from __future__ import annotations
@@ -41,10 +38,6 @@ MAX_ITERATIONS = 5_000_000
 MAX_SCRYPT_LOG_N = 17
 MAX_SCRYPT_R = 16
 MAX_SCRYPT_P = 4
-
-JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-JOIN_CODE_LENGTH = 6
-TOKEN_BYTES = 16
 
 
 def _passcode_bytes(passcode: str) -> bytes:
@@ -123,16 +116,6 @@ def needs_rehash(stored: str) -> bool:
     return parts[:4] != current or len(parts) != 6
 
 
-def new_join_code(length: int = JOIN_CODE_LENGTH) -> str:
-    """A short code a tutor can read off a screen and type without confusing characters."""
-    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(length))
-
-
-def new_token() -> str:
-    """An unguessable, URL-safe token for a read-only results link (128 random bits)."""
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
 def new_id(prefix: str = "") -> str:
     """A short unique id (48 random bits), e.g. ``new_id("w")`` -> ``"w_3f9c0a1b2d4e"``.
 
@@ -141,16 +124,3 @@ def new_id(prefix: str = "") -> str:
     """
     core = uuid.uuid4().hex[:12]
     return f"{prefix}_{core}" if prefix else core
-
-
-def _normalise_code(code: str) -> str:
-    return "".join((code or "").split()).upper()
-
-
-def codes_match(given: str, expected: str) -> bool:
-    """Compare a typed join code with the real one: case and spaces ignored, constant time."""
-    wanted = _normalise_code(expected)
-    if not wanted:
-        return False  # a group without a code must never be joinable with an empty one
-    typed = _normalise_code(given)
-    return hmac.compare_digest(typed.encode("utf-8"), wanted.encode("utf-8"))

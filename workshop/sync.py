@@ -33,8 +33,15 @@ from dataclasses import dataclass
 from workshop import timesource
 from workshop.coordination import SendSlots
 from workshop.models import ANSWER_FIELDS, FieldPatch, PatchOutcome
-from workshop.outbox import Entry, Outbox
-from workshop.store.base import NotFound, PatchSet, Store, StoreError, StoreUnavailable
+from workshop.outbox import DROPPED_CLOSED, Entry, Outbox
+from workshop.store.base import (
+    NotFound,
+    PatchSet,
+    Store,
+    StoreError,
+    StoreUnavailable,
+    WorkshopClosed,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -245,6 +252,9 @@ class SyncEngine:
             if isinstance(result, NotFound):
                 LOG.warning("Dropping %d change(s): %s", len(group_entries), result)
                 self.outbox.drop(group_entries, str(result), now=now)
+            elif isinstance(result, WorkshopClosed):
+                LOG.info("Refusing %d change(s): %s", len(group_entries), result)
+                self.outbox.drop(group_entries, str(result), cause=DROPPED_CLOSED, now=now)
             elif isinstance(result, StoreError):
                 stuck.extend(group_entries)
                 stuck_error = result

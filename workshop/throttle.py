@@ -5,9 +5,11 @@ that makes guessing impractical is time. Every failed attempt is counted
 against each of its keys (the browser session and the client's address, so
 neither a new tab nor a new address alone starts afresh); after
 ``free_failures`` failures a key must wait, twice as long after each further
-failure, up to ``max_wait`` seconds. A success clears the session's count (not
-the address's: a room shares one address behind a proxy, and one person's
-success must not open the door for a guesser next to them).
+failure, up to ``max_wait`` seconds. An address gets more free failures than a
+session (``free_by_prefix``): a room of tutors behind one company NAT shares
+it, and their typos must not lock each other out. A success clears the
+session's count (not the address's: one person's success must not open the
+door for a guesser next to them).
 
 The counts live in one object per process, shared by every session, behind a
 lock; pages ask :meth:`Throttle.wait` before checking anything and show the
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -36,12 +38,14 @@ class Throttle:
         self,
         *,
         free_failures: int = 5,
+        free_by_prefix: Mapping[str, int] | None = None,
         first_wait: float = 30.0,
         max_wait: float = 900.0,
         forget_after: float = 3600.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.free_failures = free_failures
+        self.free_by_prefix = dict(free_by_prefix or {})
         self.first_wait = first_wait
         self.max_wait = max_wait
         self.forget_after = forget_after
@@ -68,12 +72,18 @@ class Throttle:
                 count = self._counts.setdefault(key, _Count())
                 count.failures += 1
                 count.last = now
-                over = count.failures - self.free_failures
+                over = count.failures - self._free(key)
                 if over > 0:
                     pause = min(self.max_wait, self.first_wait * 2 ** (over - 1))
                     count.blocked_until = max(count.blocked_until, now + pause)
                 longest = max(longest, count.blocked_until - now)
         return max(0.0, longest)
+
+    def _free(self, key: str) -> int:
+        for prefix, free in self.free_by_prefix.items():
+            if key.startswith(prefix):
+                return free
+        return self.free_failures
 
     def succeeded(self, session_key: str) -> None:
         """A right answer: the session starts afresh (its address keeps its count)."""

@@ -13,7 +13,6 @@ carriage return are ordinary text.
 
 from __future__ import annotations
 
-import hmac
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
@@ -21,7 +20,7 @@ from datetime import UTC, datetime
 
 from workshop.content.model import LANGUAGES
 from workshop.models import PHASES, Group, Workshop
-from workshop.security import hash_passcode, new_id, new_join_code, new_token, verify_passcode
+from workshop.security import hash_passcode, new_id
 from workshop.store.base import NotFound, Store
 
 #: What a new workshop (and the home page's rubric) uses unless the host picks another.
@@ -122,7 +121,7 @@ def check_groups(groups: Sequence[GroupDraft]) -> list[GroupDraft]:
 def make_groups(
     workshop_id: str, drafts: Sequence[GroupDraft], *, first_position: int = 0
 ) -> list[Group]:
-    """New groups from checked drafts: fresh ids, join codes and results links.
+    """New groups from checked drafts: fresh ids (their links are derived from them).
 
     ``first_position`` places them after groups the workshop already has.
     """
@@ -134,8 +133,6 @@ def make_groups(
             system=draft.system,
             phase=draft.phase,
             tutor=draft.tutor,
-            join_code=new_join_code(),
-            results_token=new_token(),
             position=position,
         )
         for position, draft in enumerate(drafts, start=first_position)
@@ -169,18 +166,16 @@ def create_workshop(
         language=language,
         rubric_id=rubric_id,
         agenda_id=agenda_id,
-        passcode_hash=hash_passcode(passcode) if passcode else "",
-        results_token=new_token(),
         created_at=utc_now_iso(),
         previous_id=previous_id,
     )
     created = make_groups(workshop.id, drafts)
-    store.create_workshop(workshop, created)
+    store.create_workshop(workshop, created, hash_passcode(passcode) if passcode else "")
     return workshop, created
 
 
 def duplicate_workshop(store: Store, workshop_id: str, *, title: str, date: str) -> Workshop:
-    """The next round: same groups, systems and phases, new codes and links, no answers."""
+    """The next round: same groups, systems, phases and host passcode; new links, no answers."""
     original = store.get_workshop(workshop_id)
     if original is None:
         raise NotFound(f"Workshop {workshop_id} does not exist.")
@@ -190,13 +185,15 @@ def duplicate_workshop(store: Store, workshop_id: str, *, title: str, date: str)
         id=new_id("w"),
         title=check_text(title, "title", MAX_TITLE, required=True),
         date=date,
-        results_token=new_token(),
         created_at=utc_now_iso(),
         archived=False,
+        closed=False,
+        link_generation=0,
         previous_id=original.id,
     )
     drafts = [GroupDraft(g.name, g.system, g.phase, g.tutor) for g in groups]
-    store.create_workshop(workshop, make_groups(workshop.id, drafts))
+    passcode_hash = store.host_passcode_hash(original.id)
+    store.create_workshop(workshop, make_groups(workshop.id, drafts), passcode_hash)
     return workshop
 
 
@@ -207,6 +204,31 @@ def set_archived(store: Store, workshop_id: str, archived: bool) -> Workshop:
     updated = replace(workshop, archived=archived)
     store.update_workshop(updated)
     return updated
+
+
+def set_closed(store: Store, workshop_id: str, closed: bool) -> Workshop:
+    """Close a workshop (tutors' changes are refused from then on), or open it again."""
+    workshop = store.get_workshop(workshop_id)
+    if workshop is None:
+        raise NotFound(f"Workshop {workshop_id} does not exist.")
+    updated = replace(workshop, closed=closed)
+    store.update_workshop(updated)
+    return updated
+
+
+def regenerate_links(store: Store, workshop_id: str, group_id: str = "") -> None:
+    """New links for one group (its join code and results link), or the workshop's results
+    link (``group_id`` ""): the old ones stop working at once."""
+    snapshot = store.snapshot(workshop_id)
+    if not group_id:
+        workshop = snapshot.workshop
+        store.update_workshop(replace(workshop, link_generation=workshop.link_generation + 1))
+        return
+    try:
+        group = snapshot.group(group_id)
+    except KeyError:
+        raise NotFound(f"Group {group_id} does not exist in workshop {workshop_id}.") from None
+    store.upsert_group(replace(group, link_generation=group.link_generation + 1))
 
 
 #: What the app's host passcode unlocks: every workshop.
@@ -232,17 +254,6 @@ def host_unlocked(grants: Collection[str], workshop: Workshop | None) -> bool:
     if ALL_WORKSHOPS in grants:
         return True
     return workshop is not None and workshop.id in grants
-
-
-def host_allowed(workshop: Workshop | None, given: str, app_passcode: str = "") -> bool:
-    """The host passcode from secrets opens every workshop; otherwise the workshop's own."""
-    if not given:
-        return False
-    if app_passcode:
-        return hmac.compare_digest(given.encode("utf-8"), app_passcode.encode("utf-8"))
-    if workshop is None:
-        return False
-    return verify_passcode(given, workshop.passcode_hash)
 
 
 PHASE_ALIASES: dict[str, str] = {

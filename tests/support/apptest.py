@@ -11,13 +11,18 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.support.clock import ManualClock
-from workshop import timesource
+from workshop import keys, timesource
+from workshop.access import Keys
 from workshop.store.sqlite import SqliteStore
 from workshop.workshops import GroupDraft, create_workshop
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 PASSCODE = "host-secret-1"
+#: The app secret of every AppTest page (join codes and tokens are derived from it).
+APP_SECRET = "apptest-app-secret-0123456789abcdefghij"
+#: The same secret as the pages' :class:`Keys`, to compute the codes and links they expect.
+KEYS = Keys(keys.secret_bytes(APP_SECRET))
 
 
 @dataclass
@@ -25,6 +30,7 @@ class PageEnv:
     store: SqliteStore
     clock: ManualClock
     db_path: Path
+    keys: Keys = KEYS
 
     def app(self, page: str, **params: str) -> AppTest:
         """A fresh session (a new browser tab) on ``page`` with query parameters.
@@ -58,8 +64,14 @@ class PageEnv:
 
 @pytest.fixture
 def page_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PageEnv]:
-    for name in ("WORKSHOP_STORE", "WORKSHOP_SHEET", "WORKSHOP_HOST_PASSCODE"):
+    for name in (
+        "WORKSHOP_STORE",
+        "WORKSHOP_SHEET",
+        "WORKSHOP_HOST_PASSCODE",
+        "WORKSHOP_HISTORY_PASSCODE",
+    ):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("WORKSHOP_APP_SECRET", APP_SECRET)
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
     db_path = tmp_path / "pages.sqlite3"
     monkeypatch.setenv("WORKSHOP_DB", str(db_path))

@@ -1887,7 +1887,10 @@ class FakeSheetsServer:
         user = getattr(self._user, "name", "")
         if not user or user == ss.owner or protection.get("warningOnly"):
             return True
-        return user in (protection.get("editors") or {}).get("users", [])
+        editors = protection.get("editors") or {}
+        # Every user of the fake is in one domain (fake-project...): "everyone in the
+        # domain may edit" opens the range to all of them.
+        return bool(editors.get("domainUsersCanEdit")) or user in editors.get("users", [])
 
     def _guard(self, ss: _Spreadsheet, sheet: _Sheet, rows: tuple[int, int] | None = None) -> None:
         """Refuse a change to a protected sheet (or rows of it) by a user who is no editor."""

@@ -20,11 +20,11 @@ import os
 import sys
 import tomllib
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from workshop.access import Keys, keys_from_settings
 from workshop.commands.texts import cli_text
 from workshop.config import Settings, SettingsError, load_settings
 from workshop.content import program_texts
@@ -156,7 +156,7 @@ def _pick_workshop(store: Any, args: argparse.Namespace, lang: str) -> Workshop 
     return workshops[0] if workshops else None
 
 
-def prepare_sheet(store: Any, args: argparse.Namespace) -> list[str]:
+def prepare_sheet(store: Any, args: argparse.Namespace, app_keys: Keys) -> list[str]:
     """Create or complete the workshop in the sheet; returns the lines to print."""
     from workshop import security, workshops
 
@@ -178,10 +178,6 @@ def prepare_sheet(store: Any, args: argparse.Namespace) -> list[str]:
         )
         lines.append(cli_text("sheets_created_workshop", lang))
     else:
-        if args.passcode:
-            changed = replace(workshop, passcode_hash=security.hash_passcode(args.passcode))
-            store.update_workshop(changed)
-            workshop = changed
         existing = store.snapshot(workshop.id).groups
         known = {g.name.strip().casefold() for g in existing}
         position = max((g.position for g in existing), default=-1) + 1
@@ -198,8 +194,6 @@ def prepare_sheet(store: Any, args: argparse.Namespace) -> list[str]:
                     system=system,
                     phase="production",
                     tutor="",
-                    join_code=security.new_join_code(),
-                    results_token=security.new_token(),
                     position=position,
                 )
             )
@@ -210,6 +204,12 @@ def prepare_sheet(store: Any, args: argparse.Namespace) -> list[str]:
             lines.append(cli_text("sheets_added_groups", lang, names=", ".join(added)))
 
     report = store.prepare(workshop.id)
+    if args.passcode:  # after prepare: the protected Hosts worksheet now exists
+        store.set_host_passcode_hash(workshop.id, security.hash_passcode(args.passcode))
+    if report.hosts_reprotected:
+        lines.append(cli_text("sheets_hosts_reprotected", lang))
+    if report.secrets_emptied:
+        lines.append(cli_text("sheets_secrets_emptied", lang, count=report.secrets_emptied))
     lines.insert(
         0,
         cli_text(
@@ -239,7 +239,7 @@ def prepare_sheet(store: Any, args: argparse.Namespace) -> list[str]:
                 "sheets_group_line",
                 lang,
                 name=group.name,
-                code=group.join_code,
+                code=app_keys.join_code(group),
                 sheet=worksheets.get(group.id, group.name),
             )
         )
@@ -258,8 +258,9 @@ def _input_error_text(error: InputError, lang: str) -> str:
 def _prepare_main(args: argparse.Namespace) -> int:
     lang = args.language
     try:
-        store = _open_store(settings_for(args.spreadsheet))
-        lines = prepare_sheet(store, args)
+        settings = settings_for(args.spreadsheet)
+        store = _open_store(settings)
+        lines = prepare_sheet(store, args, keys_from_settings(settings))
     except SettingsError as error:
         print(str(error), file=sys.stderr)
         return EXIT_CONFIG

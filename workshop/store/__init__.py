@@ -2,8 +2,9 @@
 
 Two backends implement :class:`workshop.store.base.Store`: an embedded SQLite
 file (the default, no credentials needed) and a Google Sheet through gspread.
-Pages talk only to the interface; :func:`workshop.store.factory.open_store`
-picks the backend from configuration.
+Pages talk only to the interface; :func:`workshop.runtime.open_runtime` (the
+app) and :func:`workshop.store.factory.open_store` (commands) pick the backend
+from configuration.
 """
 
 from workshop.store.base import (

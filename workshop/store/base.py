@@ -81,8 +81,20 @@ class StoreConfigError(StoreError):
     """Permanent until a person fixes it: bad credentials, sheet not shared, missing sheet."""
 
 
+class HostsUnprotected(StoreConfigError):
+    """The worksheet of host passcodes lost its protection: its hashes cannot be trusted."""
+
+
 class NotFound(StoreError):
     """The workshop, group or action item does not exist."""
+
+
+class WorkshopClosed(StoreError):
+    """The host closed the workshop: tutors' changes to its answers are refused.
+
+    Permanent for the change that met it (the sender drops it and tells the
+    tutor), unlike :class:`StoreUnavailable`.
+    """
 
 
 class Store(ABC):
@@ -100,8 +112,28 @@ class Store(ABC):
         """One workshop, or None."""
 
     @abstractmethod
-    def create_workshop(self, workshop: Workshop, groups: Sequence[Group]) -> None:
-        """Create a workshop with its groups (and, on Sheets, their worksheets)."""
+    def create_workshop(
+        self, workshop: Workshop, groups: Sequence[Group], passcode_hash: str = ""
+    ) -> None:
+        """Create a workshop with its groups (and, on Sheets, their worksheets).
+
+        ``passcode_hash`` is the workshop's own host passcode, hashed; it is kept
+        where tutors cannot change it (see :meth:`host_passcode_hash`).
+        """
+
+    @abstractmethod
+    def host_passcode_hash(self, workshop_id: str) -> str:
+        """The workshop's host passcode hash ("" when it has none).
+
+        Kept apart from everything tutors may edit: a table of its own in the
+        SQLite file, a worksheet on Google Sheets that only the app may edit
+        (a protected range, checked on every read: raises
+        :class:`HostsUnprotected` when the protection is gone).
+        """
+
+    @abstractmethod
+    def set_host_passcode_hash(self, workshop_id: str, passcode_hash: str) -> None:
+        """Replace the workshop's host passcode hash (a new passcode, or a stronger hash)."""
 
     @abstractmethod
     def update_workshop(self, workshop: Workshop) -> None:
@@ -142,7 +174,8 @@ class Store(ABC):
         change, with the row's "updated by/at" of the latest of them. One
         outcome per patch, in order. Raises :class:`StoreUnavailable` when the
         write may not have happened; retrying is safe (a patch already there is
-        "already").
+        "already"). Raises :class:`WorkshopClosed` when the host closed the
+        workshop (nothing is written).
         """
 
     def apply_many(self, sets: Sequence[PatchSet]) -> list[list[PatchOutcome] | StoreError]:
@@ -208,21 +241,6 @@ class Store(ABC):
     @abstractmethod
     def delete_action(self, workshop_id: str, action_id: str) -> None:
         """Remove an action item."""
-
-    def find_token(self, token: str) -> tuple[str, str | None] | None:
-        """Resolve a results-link token to (workshop id, group id or None).
-
-        The default scans the workshops; backends may index tokens.
-        """
-        if not token:
-            return None
-        for workshop in self.list_workshops(include_archived=True):
-            if workshop.results_token == token:
-                return workshop.id, None
-            for group in self.snapshot(workshop.id).groups:
-                if group.results_token == token:
-                    return workshop.id, group.id
-        return None
 
     def snapshots(self, workshop_ids: Sequence[str]) -> list[Snapshot]:
         """Several workshops at once (history across rounds)."""

@@ -1,4 +1,9 @@
-"""Open the store the settings ask for; pages never import a backend directly."""
+"""Open the store the settings ask for, alone: for commands that read it once.
+
+The app opens its store with :func:`workshop.runtime.open_runtime` instead (with
+the outbox, the sender and, on Sheets, the shared quota pacer); pages never
+import a backend directly.
+"""
 
 from __future__ import annotations
 

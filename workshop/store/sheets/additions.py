@@ -16,6 +16,7 @@ from workshop.models import ActionItem, Group, Workshop
 from workshop.store.base import NotFound, StoreError
 from workshop.store.sheets.api import SheetsApi
 from workshop.store.sheets.book import Rows
+from workshop.store.sheets.hosts import HostPasscodes
 from workshop.store.sheets.layout.a1 import appended_row
 from workshop.store.sheets.layout.actions_table import action_values, parse_actions
 from workshop.store.sheets.layout.cells import as_row
@@ -25,6 +26,7 @@ from workshop.store.sheets.layout.columns import (
     GROUPS,
     GROUPS_HEADER,
     HEADERS,
+    HOSTS,
     SETTINGS,
 )
 from workshop.store.sheets.layout.structure import find_title, rename_sheet_request
@@ -36,6 +38,7 @@ from workshop.store.sheets.prepare import (
     new_workshop,
     prepared,
     renamed_worksheet,
+    retired_secrets,
 )
 from workshop.store.sheets.reads import SharedReads
 from workshop.store.sheets.rubrics import Rubrics
@@ -53,7 +56,9 @@ class Additions:
         self.book = api.book
         self.write_through = write_through
 
-    def create_workshop(self, workshop: Workshop, groups: Sequence[Group]) -> None:
+    def create_workshop(
+        self, workshop: Workshop, groups: Sequence[Group], passcode_hash: str = ""
+    ) -> None:
         for group in groups:
             if group.workshop_id != workshop.id:
                 raise ValueError(
@@ -65,10 +70,15 @@ class Additions:
             if workshop.id in tables.settings.rows:
                 raise StoreError(f"Workshop {workshop.id} already exists.")
             rubric = self.rubrics.get(workshop.rubric_id)
-            plan, settings_rows, group_rows = new_workshop(state, tables, workshop, groups, rubric)
+            plan, settings_rows, group_rows = new_workshop(
+                state, tables, workshop, groups, rubric, self.api.account
+            )
             self.api.apply(plan)
             self.api.append_once(SETTINGS, settings_rows, HEADERS[SETTINGS], "workshop_id")
             self.api.append_once(GROUPS, group_rows, HEADERS[GROUPS], "group_id")
+            if passcode_hash:  # into the protected worksheet, never next to the workshop
+                hosts_row = [(workshop.id, [workshop.id, passcode_hash])]
+                self.api.append_once(HOSTS, hosts_row, HEADERS[HOSTS], "workshop_id")
 
     def add_or_rename_group(self, group: Group) -> str | None:
         """A new group gets its worksheet and row (None); for an existing one, its worksheet
@@ -83,11 +93,13 @@ class Additions:
             current = tables.groups.find(workshop.id, group.id)
             if current is None:
                 rubric = self.rubrics.get(workshop.rubric_id)
-                plan, row = new_group(state, tables, workshop, group, rubric)
+                plan, row = new_group(state, tables, workshop, group, rubric, self.api.account)
                 self.api.apply(plan)
                 self.api.append_once(GROUPS, [row], HEADERS[GROUPS], "group_id")
                 return None
-            require_table_columns(GROUPS, tables.groups.header, GROUPS_HEADER[:9])
+            require_table_columns(
+                GROUPS, tables.groups.header, [c for c in GROUPS_HEADER if c != "link_generation"]
+            )
             rename = renamed_worksheet(state, current, group, workshop)
             if rename is None:
                 return current.worksheet
@@ -101,7 +113,7 @@ class Additions:
             tables = parsed(state)
             require_workshop(tables, action.workshop_id)
             if not tables.actions.present:
-                plan = StructurePlan(state)
+                plan = StructurePlan(state, self.api.account)
                 plan.fixed_sheets(tables)
                 self.api.apply(plan)
                 state = self.reads.state(fresh=True)
@@ -140,12 +152,28 @@ class Additions:
                 self.book.invalidate()
 
     def prepare(self, workshop_id: str) -> PrepareReport:
-        """Create whatever the workshop is missing in the sheet (see :mod:`.prepare`)."""
+        """Create whatever the workshop is missing in the sheet (see :mod:`.prepare`).
+
+        Also the move to version 0.2: the secrets of 0.1 (join codes, results tokens,
+        passcode hashes in Settings and Groups) are emptied, hashes included (anyone
+        could have changed them: hosts set a new passcode); and a Hosts worksheet that
+        lost its protection is protected again with its hashes emptied, for the same
+        reason.
+        """
         with self.book.fetch_lock:
             state = self.reads.state(fresh=True)
             tables = parsed(state)
             workshop = require_workshop(tables, workshop_id)
             rubric = self.rubrics.get(workshop.rubric_id)
-            plan, report = prepared(state, tables, workshop, rubric)
+            had_hosts = find_title(state.sheets, HOSTS) is not None
+            plan, report = prepared(state, tables, workshop, rubric, self.api.account)
             self.api.apply(plan)
+            hosts = HostPasscodes(self.api)
+            if had_hosts:
+                report.hosts_reprotected = hosts.protect_again()
+            emptied = retired_secrets(state)
+            if emptied:
+                self.api.values_batch_update(emptied)
+                report.secrets_emptied = len(emptied)
+            self.book.invalidate()
             return report

@@ -33,6 +33,9 @@ from workshop.store.sheets.layout.columns import (
     ANSWERS_HEADER,
     GROUPS,
     HEADERS,
+    HOSTS,
+    HOSTS_HEADER,
+    RETIRED_SECRET_COLUMNS,
     SETTINGS,
     SPARE_ROWS,
     Header,
@@ -46,6 +49,7 @@ from workshop.store.sheets.layout.structure import (
     find_title,
     freeze_header_request,
     grow_request,
+    protect_sheet_request,
     score_validation_request,
 )
 
@@ -60,10 +64,18 @@ class PrepareReport:
     worksheets: list[str] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)  # "worksheet: column" added to row 1
     item_rows: dict[str, list[str]] = field(default_factory=dict)  # worksheet -> item ids
+    hosts_reprotected: bool = False  # Hosts had lost its protection: protected, hashes emptied
+    secrets_emptied: int = 0  # cells of version 0.1's secret columns emptied
 
     @property
     def changed(self) -> bool:
-        return bool(self.worksheets or self.headers or self.item_rows)
+        return bool(
+            self.worksheets
+            or self.headers
+            or self.item_rows
+            or self.hosts_reprotected
+            or self.secrets_emptied
+        )
 
 
 @dataclass
@@ -71,6 +83,7 @@ class StructurePlan:
     """Structure requests and value writes of one change, sent as two requests at most."""
 
     state: BookState  # the fresh read this plan is made against
+    account: str = ""  # the app's account: the only editor of the Hosts worksheet
     requests: list[dict[str, Any]] = field(default_factory=list)
     new_titles: list[str] = field(default_factory=list)
     data: list[dict[str, Any]] = field(default_factory=list)
@@ -98,12 +111,19 @@ class StructurePlan:
             SETTINGS: tables.settings.header,
             GROUPS: tables.groups.header,
             ACTIONS: tables.actions.header,
+            HOSTS: read_header(
+                tables.values.get(find_title(tables.values, HOSTS) or "") or [], HOSTS_HEADER
+            ),
         }
         for title, expected in HEADERS.items():
             stored = find_title(self.state.sheets, title)
             if stored is None:
                 sheet_id = self.new_sheet_id()
-                self.requests.append(add_sheet_request(title, sheet_id, 100, len(expected)))
+                request = add_sheet_request(title, sheet_id, 100, len(expected))
+                self.requests.append(request)
+                if title == HOSTS:  # hidden, and only the app may edit it
+                    request["addSheet"]["properties"]["hidden"] = True
+                    self.requests.append(protect_sheet_request(sheet_id, self.account))
                 self.new_titles.append(title)
                 self.write(title, 1, dict(enumerate(expected)))
                 headers[title] = Header({n: i for i, n in enumerate(expected)}, len(expected))
@@ -186,9 +206,10 @@ def new_workshop(
     workshop: Workshop,
     groups: Sequence[Group],
     rubric: Rubric | None,
+    account: str,
 ) -> tuple[StructurePlan, list[NewRow], list[NewRow]]:
     """The worksheets of a new workshop, and its Settings and Groups rows to append."""
-    plan = StructurePlan(state)
+    plan = StructurePlan(state, account)
     headers = plan.fixed_sheets(tables)
     taken = plan.taken_titles()
     group_rows = []
@@ -203,10 +224,15 @@ def new_workshop(
 
 
 def new_group(
-    state: BookState, tables: ParsedBook, workshop: Workshop, group: Group, rubric: Rubric | None
+    state: BookState,
+    tables: ParsedBook,
+    workshop: Workshop,
+    group: Group,
+    rubric: Rubric | None,
+    account: str,
 ) -> tuple[StructurePlan, NewRow]:
     """A new group's worksheet (and the fixed ones, if missing), and its Groups row."""
-    plan = StructurePlan(state)
+    plan = StructurePlan(state, account)
     headers = plan.fixed_sheets(tables)
     title = group_worksheet_title(group.name, workshop.date, plan.taken_titles())
     plan.group_sheet(title, rubric, workshop.language)
@@ -234,11 +260,11 @@ def renamed_worksheet(
 
 
 def prepared(
-    state: BookState, tables: ParsedBook, workshop: Workshop, rubric: Rubric | None
+    state: BookState, tables: ParsedBook, workshop: Workshop, rubric: Rubric | None, account: str
 ) -> tuple[StructurePlan, PrepareReport]:
     """Whatever the workshop is missing in the sheet (see the module docstring)."""
     report = PrepareReport()
-    plan = StructurePlan(state)
+    plan = StructurePlan(state, account)
     plan.fixed_sheets(tables, report)
     taken = plan.taken_titles()
     for group_row in tables.groups.of_workshop(workshop.id):
@@ -256,3 +282,28 @@ def prepared(
         plan.group_sheet(title, rubric, workshop.language)
         report.worksheets.append(title)
     return plan, report
+
+
+def retired_secrets(state: BookState) -> list[dict[str, Any]]:
+    """The value updates that empty version 0.1's secrets (every non-empty cell of
+    the retired columns of Settings and Groups).
+
+    Nothing of them moves on: a passcode hash that sat in a worksheet anyone with
+    edit access could change cannot be trusted, so a host sets a new passcode
+    (``workshop sheets prepare --passcode``) or uses the app's own.
+    """
+    emptied: list[dict[str, Any]] = []
+    for table, columns in RETIRED_SECRET_COLUMNS.items():
+        title = find_title(state.values, table)
+        if title is None:
+            continue
+        values = state.values[title]
+        header = read_header(values, (*HEADERS[table], *columns))
+        for name in columns:
+            col = header.col(name)
+            if col is None:
+                continue
+            for number, row in enumerate(values[1:], start=2):
+                if cell(row, col).strip():
+                    emptied.extend(row_updates(title, number, {col: ""}))
+    return emptied

@@ -16,7 +16,6 @@ from workshop.store.base import NotFound
 from workshop.store.sheets.book import BookState, SharedBook
 from workshop.store.sheets.layout.columns import ACTIONS, GROUPS
 from workshop.store.sheets.layout.messages import message, where_sheet
-from workshop.store.sheets.layout.parsed import ParsedBook
 from workshop.store.sheets.lookup import answer_sheet, parsed
 from workshop.store.sheets.rubrics import Rubrics
 
@@ -84,15 +83,3 @@ def build_snapshot(
         fetched_at=wall(),
         extra=extra,
     )
-
-
-def find_token(tables: ParsedBook, token: str) -> tuple[str, str | None] | None:
-    """(workshop id, group id or None) of a results-link token, if any row holds it."""
-    for row in tables.settings.rows.values():
-        if row.workshop.results_token == token:
-            return row.workshop.id, None
-    for group_row in tables.groups.rows:
-        group = group_row.group
-        if group.results_token == token and group.workshop_id in tables.settings.rows:
-            return group.workshop_id, group.id
-    return None

@@ -35,6 +35,7 @@ from workshop.store.sheets.additions import Additions
 from workshop.store.sheets.api import SheetsApi
 from workshop.store.sheets.book import BookState, clear_books
 from workshop.store.sheets.commit import GroupCommit
+from workshop.store.sheets.hosts import HostPasscodes
 from workshop.store.sheets.kept import KeptCopy
 from workshop.store.sheets.layout.answer_sheet import sheet_rows
 from workshop.store.sheets.layout.columns import CLOCK_COLUMNS, KEY_COLUMNS, WORKSHOP_COLUMNS
@@ -59,7 +60,7 @@ from workshop.store.sheets.reads import (
     SharedReads,
 )
 from workshop.store.sheets.rubrics import Rubrics
-from workshop.store.sheets.snapshot import build_snapshot, find_token
+from workshop.store.sheets.snapshot import build_snapshot
 
 #: How long the app's store keeps retrying one request before it gives up and the
 #: page keeps the change pending (it tries again every few seconds by itself).
@@ -198,8 +199,14 @@ class SheetsStore(Store):
     def _snapshot(self, state: BookState, workshop_id: str) -> Snapshot:
         return build_snapshot(self.book, state, workshop_id, self.rubrics, self.url, self.wall)
 
-    def find_token(self, token: str) -> tuple[str, str | None] | None:
-        return find_token(parsed(self.reads.state()), token) if token else None
+    def host_passcode_hash(self, workshop_id: str) -> str:
+        require_workshop(parsed(self.reads.state()), workshop_id)
+        return HostPasscodes(self.api).get(workshop_id)
+
+    def set_host_passcode_hash(self, workshop_id: str, passcode_hash: str) -> None:
+        require_workshop(parsed(self.reads.state()), workshop_id)
+        with self.book.fetch_lock:
+            HostPasscodes(self.api).set(workshop_id, passcode_hash)
 
     def group_worksheets(self, workshop_id: str) -> dict[str, str]:
         """Group id -> title of its worksheet (for messages and links)."""
@@ -260,7 +267,9 @@ class SheetsStore(Store):
         if not patches:
             require_workshop(parsed(self.reads.state()), workshop_id)
             return []
-        planner = writes.patched_answers(self._group(workshop_id, group_id), patches, known_at)
+        planner = writes.patched_answers(
+            workshop_id, self._group(workshop_id, group_id), patches, known_at
+        )
         outcomes: list[PatchOutcome] = self.commits.commit(planner)
         return outcomes
 
@@ -268,7 +277,10 @@ class SheetsStore(Store):
         """Every group's patches in one commit: one read and one write for all of them."""
         planners = [
             writes.patched_answers(
-                self._group(each.workshop_id, each.group_id), each.patches, each.known_at
+                each.workshop_id,
+                self._group(each.workshop_id, each.group_id),
+                each.patches,
+                each.known_at,
             )
             for each in sets
         ]
@@ -311,8 +323,10 @@ class SheetsStore(Store):
 
     # -- writes that add rows or worksheets (see additions) --------------------------------
 
-    def create_workshop(self, workshop: Workshop, groups: Sequence[Group]) -> None:
-        self.additions.create_workshop(workshop, groups)
+    def create_workshop(
+        self, workshop: Workshop, groups: Sequence[Group], passcode_hash: str = ""
+    ) -> None:
+        self.additions.create_workshop(workshop, groups, passcode_hash)
 
     def upsert_group(self, group: Group) -> None:
         title = self.additions.add_or_rename_group(group)

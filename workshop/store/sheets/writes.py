@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from workshop.models import ActionItem, Group
-from workshop.store.base import Changes, KnownAt, NotFound, Patches
+from workshop.store.base import Changes, KnownAt, NotFound, Patches, WorkshopClosed
 from workshop.store.sheets import plans
 from workshop.store.sheets.book import BookState
 from workshop.store.sheets.layout.actions_table import action_values
@@ -34,11 +34,18 @@ def nothing(_state: BookState) -> CommitWrites:
     return CommitWrites()
 
 
-def patched_answers(find: GroupFinder, patches: Patches, known_at: KnownAt | None) -> Planner:
-    """A group's field patches, each decided against its row as the commit read it."""
+def patched_answers(
+    workshop_id: str, find: GroupFinder, patches: Patches, known_at: KnownAt | None
+) -> Planner:
+    """A group's field patches, each decided against its row as the commit read it.
+
+    A workshop the host closed (as the commit read it) refuses them all.
+    """
 
     def planner(state: BookState) -> CommitWrites:
         found = find(state)
+        if require_workshop(parsed(state), workshop_id).closed:
+            raise WorkshopClosed(f"Workshop {workshop_id} is closed: answers are not changed.")
         return plans.answer_writes(found.sheet, found.values, patches, known_at, found.new_row)
 
     return planner

@@ -110,7 +110,44 @@ def _migration_2_revisions(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO revisions (workshop_id, rev) SELECT id, 1 FROM workshops")
 
 
+def _migration_3_no_secrets_in_records(conn: sqlite3.Connection) -> None:
+    """Nothing that opens a door stays next to the records (version 0.2).
+
+    Host passcode hashes move to a table of their own. Join codes and results
+    tokens are no longer stored: they are derived from the app secret and a link
+    generation (workshop.keys), so the links of workshops made before change.
+    """
+    conn.execute(
+        """
+        CREATE TABLE host_passcodes (
+            workshop_id TEXT PRIMARY KEY REFERENCES workshops (id) ON DELETE CASCADE,
+            passcode_hash TEXT NOT NULL
+        )
+        """
+    )
+    conn.execute(
+        "INSERT INTO host_passcodes (workshop_id, passcode_hash)"
+        " SELECT id, passcode_hash FROM workshops WHERE passcode_hash != ''"
+    )
+    conn.execute("DROP INDEX workshops_token")
+    conn.execute("DROP INDEX groups_token")
+    for table, column in (
+        ("workshops", "passcode_hash"),
+        ("workshops", "results_token"),
+        ('"groups"', "join_code"),
+        ('"groups"', "results_token"),
+    ):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    conn.execute("ALTER TABLE workshops ADD COLUMN link_generation INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE workshops ADD COLUMN closed INTEGER NOT NULL DEFAULT 0")
+    conn.execute('ALTER TABLE "groups" ADD COLUMN link_generation INTEGER NOT NULL DEFAULT 0')
+
+
 #: Schema migrations in order; the database's ``user_version`` counts those applied.
 #: Append new functions, never edit or reorder applied ones. Each runs inside the
 #: migration transaction, so use ``conn.execute`` (``executescript`` would commit early).
-MIGRATIONS: tuple[Migration, ...] = (_migration_1_initial, _migration_2_revisions)
+MIGRATIONS: tuple[Migration, ...] = (
+    _migration_1_initial,
+    _migration_2_revisions,
+    _migration_3_no_secrets_in_records,
+)

@@ -22,7 +22,15 @@ from workshop.models import (
     Snapshot,
     Workshop,
 )
-from workshop.store.base import Changes, KnownAt, NotFound, Patches, Store, StoreError
+from workshop.store.base import (
+    Changes,
+    KnownAt,
+    NotFound,
+    Patches,
+    Store,
+    StoreError,
+    WorkshopClosed,
+)
 from workshop.store.decisions import answer_fields, decide_patches
 from workshop.store.sqlite.database import Database, DatabaseOptions
 from workshop.store.sqlite.tables import ACTIONS, ANSWERS, CLOCK, GROUPS, WORKSHOPS
@@ -127,19 +135,26 @@ class SqliteStore(Store):
         with self.db.transaction("reading workshops", write=False) as conn:
             return [self._read_snapshot(conn, workshop_id) for workshop_id in workshop_ids]
 
-    def find_token(self, token: str) -> tuple[str, str | None] | None:
-        if not token:
-            return None
-        with self.db.transaction("looking up a results link", write=False) as conn:
+    def host_passcode_hash(self, workshop_id: str) -> str:
+        with self.db.transaction("reading a host passcode", write=False) as conn:
+            self._require_workshop(conn, workshop_id)
             row = conn.execute(
-                "SELECT id FROM workshops WHERE results_token = ?", (token,)
+                "SELECT passcode_hash FROM host_passcodes WHERE workshop_id = ?", (workshop_id,)
             ).fetchone()
-            if row is not None:
-                return row["id"], None
-            row = conn.execute(
-                'SELECT workshop_id, id FROM "groups" WHERE results_token = ?', (token,)
-            ).fetchone()
-        return None if row is None else (row["workshop_id"], row["id"])
+        return "" if row is None else str(row["passcode_hash"])
+
+    def set_host_passcode_hash(self, workshop_id: str, passcode_hash: str) -> None:
+        with self.db.transaction("saving a host passcode", write=True) as conn:
+            self._require_workshop(conn, workshop_id)
+            self._store_passcode(conn, workshop_id, passcode_hash)
+
+    @staticmethod
+    def _store_passcode(conn: sqlite3.Connection, workshop_id: str, passcode_hash: str) -> None:
+        conn.execute(
+            "INSERT INTO host_passcodes (workshop_id, passcode_hash) VALUES (?, ?)"
+            " ON CONFLICT (workshop_id) DO UPDATE SET passcode_hash = excluded.passcode_hash",
+            (workshop_id, passcode_hash),
+        )
 
     def revision(self, workshop_id: str) -> object:
         with self.db.transaction("reading a revision", write=False) as conn:
@@ -150,7 +165,9 @@ class SqliteStore(Store):
 
     # -- writes -----------------------------------------------------------------------------
 
-    def create_workshop(self, workshop: Workshop, groups: Sequence[Group]) -> None:
+    def create_workshop(
+        self, workshop: Workshop, groups: Sequence[Group], passcode_hash: str = ""
+    ) -> None:
         for group in groups:
             if group.workshop_id != workshop.id:
                 raise ValueError(
@@ -163,6 +180,8 @@ class SqliteStore(Store):
             conn.execute(WORKSHOPS.insert(), WORKSHOPS.values(workshop))
             conn.executemany(GROUPS.insert(), [GROUPS.values(group) for group in groups])
             conn.execute(CLOCK.insert(), CLOCK.values(ClockState(), workshop.id))
+            if passcode_hash:
+                self._store_passcode(conn, workshop.id, passcode_hash)
             self._bump(conn, workshop.id)
 
     def update_workshop(self, workshop: Workshop) -> None:
@@ -208,6 +227,9 @@ class SqliteStore(Store):
         """Decide and write each field in one transaction (see Store.apply_patches)."""
         with self.db.transaction("saving answers", write=True) as conn:
             self._require_group(conn, workshop_id, group_id)
+            closed = conn.execute("SELECT closed FROM workshops WHERE id = ?", (workshop_id,))
+            if closed.fetchone()["closed"]:
+                raise WorkshopClosed(f"Workshop {workshop_id} is closed: answers are not changed.")
             rows = {
                 item_id: answer_fields(self._answer(conn, workshop_id, group_id, item_id))
                 for item_id in {patch.item_id for patch in patches}

@@ -18,7 +18,14 @@ from workshop.store.sheets.layout.messages import message, where_row
 SETTINGS = "Settings"
 GROUPS = "Groups"
 ACTIONS = "Actions"
-FIXED_SHEETS: tuple[str, ...] = (SETTINGS, GROUPS, ACTIONS)
+#: Host passcode hashes: a worksheet only the app may edit (a protected range).
+HOSTS = "Hosts"
+FIXED_SHEETS: tuple[str, ...] = (SETTINGS, GROUPS, ACTIONS, HOSTS)
+#: Columns of version 0.1 that held secrets; `prepare` empties them (hashes move to Hosts).
+RETIRED_SECRET_COLUMNS: dict[str, tuple[str, ...]] = {
+    SETTINGS: ("passcode_hash", "results_token"),
+    GROUPS: ("join_code", "results_token"),
+}
 
 SETTINGS_HEADER: tuple[str, ...] = (
     "workshop_id",
@@ -27,11 +34,11 @@ SETTINGS_HEADER: tuple[str, ...] = (
     "language",
     "rubric_id",
     "agenda_id",
-    "passcode_hash",
-    "results_token",
     "created_at",
     "archived",
     "previous_id",
+    "link_generation",
+    "closed",
     "clock_segment",
     "clock_status",
     "clock_started_at",
@@ -39,8 +46,8 @@ SETTINGS_HEADER: tuple[str, ...] = (
     "clock_extension",
     "clock_updated_at",
 )
-WORKSHOP_COLUMNS: tuple[str, ...] = SETTINGS_HEADER[:11]
-CLOCK_COLUMNS: tuple[str, ...] = SETTINGS_HEADER[11:]
+CLOCK_COLUMNS: tuple[str, ...] = tuple(c for c in SETTINGS_HEADER if c.startswith("clock_"))
+WORKSHOP_COLUMNS: tuple[str, ...] = tuple(c for c in SETTINGS_HEADER if c not in CLOCK_COLUMNS)
 GROUPS_HEADER: tuple[str, ...] = (
     "workshop_id",
     "group_id",
@@ -48,10 +55,9 @@ GROUPS_HEADER: tuple[str, ...] = (
     "system",
     "phase",
     "tutor",
-    "join_code",
-    "results_token",
     "position",
     "worksheet",
+    "link_generation",
 )
 ACTIONS_HEADER: tuple[str, ...] = (
     "action_id",
@@ -74,16 +80,19 @@ ANSWERS_HEADER: tuple[str, ...] = (
     "updated_at",
     "updated_by",
 )
+HOSTS_HEADER: tuple[str, ...] = ("workshop_id", "passcode_hash")
 HEADERS: dict[str, tuple[str, ...]] = {
     SETTINGS: SETTINGS_HEADER,
     GROUPS: GROUPS_HEADER,
     ACTIONS: ACTIONS_HEADER,
+    HOSTS: HOSTS_HEADER,
 }
 #: Columns without which a table cannot be read at all (the row key).
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     SETTINGS: ("workshop_id",),
     GROUPS: ("workshop_id", "group_id"),
     ACTIONS: ("action_id", "workshop_id"),
+    HOSTS: ("workshop_id",),
     "answers": ("item_id", "score"),
 }
 #: Spare empty rows a new group worksheet gets below its items (room for hand additions).

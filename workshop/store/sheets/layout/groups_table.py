@@ -33,6 +33,7 @@ GROUP_CELLS: dict[str, CellRule] = {
     # An unreadable phase becomes "" (unknown) rather than a guess.
     "phase": lambda row, column: row.choice(column, PHASES, ""),
     "tutor": RowReader.raw,
+    "link_generation": lambda row, column: max(0, row.integer(column, 0)),
 }
 
 

@@ -30,6 +30,8 @@ WORKSHOP_CELLS: dict[str, CellRule] = {
     "title": RowReader.raw,
     "language": lambda row, column: row.choice(column, ("en", "ja"), "en"),
     "archived": RowReader.flag,
+    "closed": RowReader.flag,
+    "link_generation": lambda row, column: max(0, row.integer(column, 0)),
 }
 CLOCK_CELLS: dict[str, CellRule] = {
     "clock_segment": lambda row, column: max(0, row.integer(column, 0)),

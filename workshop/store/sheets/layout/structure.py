@@ -100,3 +100,72 @@ def score_validation_request(
     }
     rule = {"condition": condition, "strict": False, "showCustomUi": True}
     return {"setDataValidation": {"range": cells, "rule": rule}}
+
+
+#: What the protection of the Hosts worksheet says to a person who looks at it.
+HOSTS_PROTECTION = "ML Test Score Workshop: host passcodes. Only the app edits this worksheet."
+
+
+def protect_sheet_request(sheet_id: int, account: str) -> dict[str, Any]:
+    """A protected range over a whole worksheet whose only editor is the app's account.
+
+    Google adds the spreadsheet's owner to the editors by itself; nobody else may
+    change the worksheet, and people who are only editors of the spreadsheet
+    cannot lift the protection.
+    """
+    return {
+        "addProtectedRange": {
+            "protectedRange": {
+                "range": {"sheetId": sheet_id},
+                "description": HOSTS_PROTECTION,
+                "warningOnly": False,
+                "editors": {"users": [account], "domainUsersCanEdit": False},
+            }
+        }
+    }
+
+
+def protection_problem(metadata: Mapping[str, Any], title: str, account: str) -> str:
+    """Why the worksheet ``title`` is not protected as the app needs ("" when it is).
+
+    Needed: a protected range over the whole worksheet, not a warning only, that
+    the app's account may edit, and that at most one other person may edit (the
+    owner, whom Google always keeps). Google lets a person edit a cell only if
+    every protected range over it allows them, so one such range is enough
+    whatever else is there. A range someone opened to more people, or no range
+    at all, means the hashes in it may have been changed by anybody.
+    """
+    for sheet in metadata.get("sheets", []):
+        properties = sheet.get("properties", {})
+        if str(properties.get("title", "")).casefold() != title.casefold():
+            continue
+        problem = "unprotected"
+        for protection in sheet.get("protectedRanges", []) or []:
+            grid = protection.get("range", {})
+            whole = not any(
+                key in grid
+                for key in ("startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex")
+            )
+            if not whole or protection.get("warningOnly"):
+                continue
+            editors = protection.get("editors", {}) or {}
+            users = set(editors.get("users", []) or [])
+            too_many = account not in users or len(users - {account}) > 1
+            if too_many or editors.get("groups") or editors.get("domainUsersCanEdit"):
+                problem = "editors"
+                continue
+            return ""
+        return problem
+    return "missing"
+
+
+def protection_ids(metadata: Mapping[str, Any], title: str) -> list[int]:
+    """The ids of every protected range of the worksheet ``title`` (to replace them)."""
+    for sheet in metadata.get("sheets", []):
+        if str(sheet.get("properties", {}).get("title", "")).casefold() == title.casefold():
+            return [
+                int(p["protectedRangeId"])
+                for p in sheet.get("protectedRanges", []) or []
+                if "protectedRangeId" in p
+            ]
+    return []
