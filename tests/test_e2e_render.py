@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.support.browser import launch, save_screenshot, wait_for_app
-from tests.support.server import streamlit_app
+from tests.support.server import KEYS, streamlit_app
 from workshop.models import ActionItem, AnswerChange
 from workshop.store.sqlite import SqliteStore
 from workshop.workshops import GroupDraft, create_workshop
@@ -111,11 +111,12 @@ def _open_section(page: Page, title: str) -> None:
 
 
 def test_results_note_link_png_and_the_viewers_day(tmp_path: Path) -> None:
-    _, groups = _seed(tmp_path / "e2e.sqlite3")
+    workshop, groups = _seed(tmp_path / "e2e.sqlite3")
+    results = f"/results?w={workshop.id}&token={KEYS.results_token(workshop, groups[0])}"
     with streamlit_app(tmp_path) as server, sync_playwright() as playwright:
         browser = launch(playwright)
         page = browser.new_context(viewport=VIEWPORT, accept_downloads=True).new_page()
-        page.goto(f"{server.url}/results?token={groups[0].results_token}")
+        page.goto(f"{server.url}{results}")
         wait_for_app(page)
         expect(page.get_by_text("Team A · Search ranking")).to_be_visible(timeout=20_000)
 
@@ -160,7 +161,7 @@ def test_results_note_link_png_and_the_viewers_day(tmp_path: Path) -> None:
             assert workers, "... a worker process does"
 
         # ---- the same page in Japanese
-        page.goto(f"{server.url}/results?token={groups[0].results_token}&lang=ja")
+        page.goto(f"{server.url}{results}&lang=ja")
         wait_for_app(page)
         expect(page.get_by_text("回答とメモ")).to_be_visible(timeout=20_000)
         _open_section(page, "特徴量とデータ")

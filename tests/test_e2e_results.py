@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.support.browser import launch, save_screenshot, scroll_to_top_of, wait_for_app
-from tests.support.server import streamlit_app
+from tests.support.server import KEYS, streamlit_app
 from workshop.store.sqlite import SqliteStore
 
 pytestmark = pytest.mark.browser
@@ -60,7 +60,8 @@ def test_demo_wrapup_history_and_a_results_link(tmp_path: Path) -> None:
         participant = browser.new_context(
             viewport={"width": 1280, "height": 720}, accept_downloads=True
         ).new_page()
-        participant.goto(f"{server.url}/results?token={group.results_token}")
+        token = KEYS.results_token(current, group)
+        participant.goto(f"{server.url}/results?w={current.id}&token={token}")
         wait_for_app(participant)
         expect(participant.get_by_text(f"{group.name} · {group.system}")).to_be_visible(
             timeout=20_000

@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.support.browser import field_selector, launch, wait_for_app
-from tests.support.server import streamlit_app
+from tests.support.server import KEYS, streamlit_app
 from workshop import clock as clk
 from workshop.content import load_agenda
 from workshop.store.sqlite import SqliteStore
@@ -63,7 +63,7 @@ def _stored(db: Path, workshop_id: str, group_id: str) -> dict[str, tuple[str, s
 
 
 def _link(base: str, workshop_id: str, group) -> str:
-    return f"{base}/tutor?w={workshop_id}&g={group.id}&code={group.join_code}"
+    return f"{base}/tutor?w={workshop_id}&g={group.id}&code={KEYS.join_code(group)}"
 
 
 def _radio(page: Page, item: str, index: int):

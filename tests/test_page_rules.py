@@ -13,10 +13,10 @@ from workshop.workshops import (
     preferred_index,
 )
 
-WORKSHOP = Workshop("w1", "Round 1", "2027-01-15", "en", "ml-test-score", "standard-60", "", "t")
-OTHER = Workshop("w2", "Round 2", "2027-07-15", "en", "ml-test-score", "standard-60", "", "u")
-TEAM_A = Group("g1", "w1", "Team A", "Search", "production", "Aiko", "CODE01", "ta", 0)
-TEAM_B = Group("g2", "w1", "Team B", "Fraud", "poc", "", "CODE02", "tb", 1)
+WORKSHOP = Workshop("w1", "Round 1", "2027-01-15", "en", "ml-test-score", "standard-60")
+OTHER = Workshop("w2", "Round 2", "2027-07-15", "en", "ml-test-score", "standard-60")
+TEAM_A = Group("g1", "w1", "Team A", "Search", "production", "Aiko", 0)
+TEAM_B = Group("g2", "w1", "Team B", "Fraud", "poc", "", 1)
 
 
 def test_a_change_is_from_the_typed_name_else_the_tutor_else_the_group() -> None:

@@ -21,10 +21,11 @@ def test_demo_opens_in_one_click_and_every_page_renders(page_env: PageEnv) -> No
 
     snapshot = page_env.store.snapshot(current.id)
     first = snapshot.groups[0]
+    keys = page_env.keys
     for page, params in [
-        ("views/results.py", {"token": first.results_token}),
-        ("views/results.py", {"token": current.results_token}),
-        ("views/tutor.py", {"w": current.id, "g": first.id, "code": first.join_code}),
+        ("views/results.py", {"w": current.id, "token": keys.results_token(current, first)}),
+        ("views/results.py", {"w": current.id, "token": keys.results_token(current)}),
+        ("views/tutor.py", {"w": current.id, "g": first.id, "code": keys.join_code(first)}),
         ("views/history.py", {}),
     ]:
         other = page_env.app(page, **params)
@@ -49,7 +50,7 @@ def test_history_shows_systems_and_trends(page_env: PageEnv) -> None:
 
 def test_history_without_rounds_says_so(page_env: PageEnv) -> None:
     page_env.make_workshop()
-    at = page_env.app("views/history.py")
+    at = page_env.app("views/history.py", token=page_env.keys.history_token())
     assert "No workshop has answers yet" in texts(at)
 
 

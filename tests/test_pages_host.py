@@ -50,12 +50,13 @@ def test_create_workshop_shows_join_links_and_qr_codes(page_env: PageEnv) -> Non
     assert "Workshop “November round” created" in body
     for group in snapshot.groups:
         assert (
-            f"http://workshop.test/tutor?w={workshops[0].id}&g={group.id}&code={group.join_code}"
+            f"http://workshop.test/tutor?w={workshops[0].id}&g={group.id}&code={page_env.keys.join_code(group)}"
             in body
         )
-        assert f"`{group.join_code}`" in body
+        assert f"`{page_env.keys.join_code(group)}`" in body
     assert len(at.get("image")) == 3  # one QR code per group
-    assert workshops[0].passcode_hash and PASSCODE not in workshops[0].passcode_hash
+    stored_hash = page_env.store.host_passcode_hash(workshops[0].id)
+    assert stored_hash and PASSCODE not in stored_hash
 
 
 def test_duplicate_group_names_are_refused_and_nothing_is_created(page_env: PageEnv) -> None:
@@ -85,14 +86,14 @@ def test_reopening_needs_the_workshops_passcode(page_env: PageEnv) -> None:
     open_button.click().run()
     body = texts(at)
     assert "Host controls are locked" in body
-    assert groups[0].join_code not in body
+    assert page_env.keys.join_code(groups[0]) not in body
     at.text_input(key=f"host_pass_{workshop.id}").input("wrong-passcode")
     next(b for b in at.get("form_submit_button") if b.label == "Unlock").click().run()
     assert "That passcode is not right" in texts(at)
-    assert groups[0].join_code not in texts(at)
+    assert page_env.keys.join_code(groups[0]) not in texts(at)
     at.text_input(key=f"host_pass_{workshop.id}").input(PASSCODE)
     next(b for b in at.get("form_submit_button") if b.label == "Unlock").click().run()
-    assert f"`{groups[0].join_code}`" in texts(at)
+    assert f"`{page_env.keys.join_code(groups[0])}`" in texts(at)
 
 
 def test_app_wide_passcode_locks_the_whole_page(page_env: PageEnv, monkeypatch) -> None:
@@ -124,7 +125,13 @@ def test_duplicate_for_next_round_and_archive(page_env: PageEnv) -> None:
     assert copy.previous_id == workshop.id
     copy_snapshot = page_env.store.snapshot(copy.id)
     assert [g.system for g in copy_snapshot.groups] == [g.system for g in groups]
-    assert [g.join_code for g in copy_snapshot.groups] != [g.join_code for g in groups]
+    assert [page_env.keys.join_code(g) for g in copy_snapshot.groups] != [
+        page_env.keys.join_code(g) for g in groups
+    ]
+    # The next round keeps the host passcode.
+    assert page_env.store.host_passcode_hash(copy.id) == page_env.store.host_passcode_hash(
+        workshop.id
+    )
     assert all(not answers for answers in copy_snapshot.answers.values())
     assert "Created" in texts(at)
 
@@ -186,7 +193,7 @@ def test_archive_survives_a_store_failure(
     assert "Google Sheets answered with an error (HTTP 503)" in body
     # Nothing is lost: the workshop is as it was and its panel is still open.
     assert [w.id for w in page_env.store.list_workshops()] == [workshop.id]
-    assert f"`{groups[0].join_code}`" in body
+    assert f"`{page_env.keys.join_code(groups[0])}`" in body
     assert "Archive" in [b.label for b in at.button]
 
     monkeypatch.undo()

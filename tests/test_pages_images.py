@@ -52,8 +52,10 @@ def _labels(at: AppTest, kind: str) -> list[str]:
 def test_results_page_makes_no_image_until_asked(
     page_env: PageEnv, exporter: ImageExporter
 ) -> None:
-    _, groups = _scored(page_env)
-    at = page_env.app("views/results.py", token=groups[0].results_token)
+    workshop, groups = _scored(page_env)
+    at = page_env.app(
+        "views/results.py", w=workshop.id, token=page_env.keys.results_token(workshop, groups[0])
+    )
     assert not at.exception
     assert exporter.conversions == 0
     assert exporter.worker_pids() == []  # not even a worker process yet
@@ -68,7 +70,9 @@ def test_results_page_makes_no_image_until_asked(
     assert "Prepare SVG" in _labels(at, "button")
 
     # Another participant opening the same results gets the image that is ready.
-    other = page_env.app("views/results.py", token=groups[1].results_token)
+    other = page_env.app(
+        "views/results.py", w=workshop.id, token=page_env.keys.results_token(workshop, groups[1])
+    )
     assert "Chart (PNG)" in _labels(other, "download_button")
     assert exporter.conversions == 1
 
@@ -77,10 +81,12 @@ def test_workshop_results_and_history_make_no_image_until_asked(
     page_env: PageEnv, exporter: ImageExporter
 ) -> None:
     workshop, _ = _scored(page_env)
-    at = page_env.app("views/results.py", token=workshop.results_token)
+    at = page_env.app(
+        "views/results.py", w=workshop.id, token=page_env.keys.results_token(workshop)
+    )
     assert not at.exception
     assert "Prepare PNG" in _labels(at, "button")
-    history = page_env.app("views/history.py")
+    history = page_env.app("views/history.py", token=page_env.keys.history_token())
     assert not history.exception
     assert {"Prepare PNG", "Prepare SVG"} <= set(_labels(history, "button"))
     assert exporter.conversions == 0
@@ -93,8 +99,10 @@ def test_workshop_results_and_history_make_no_image_until_asked(
 def test_a_failed_conversion_is_explained_and_can_be_tried_again(
     page_env: PageEnv, exporter: ImageExporter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _, groups = _scored(page_env)
-    at = page_env.app("views/results.py", token=groups[0].results_token)
+    workshop, groups = _scored(page_env)
+    at = page_env.app(
+        "views/results.py", w=workshop.id, token=page_env.keys.results_token(workshop, groups[0])
+    )
 
     def refused(self, spec, fmt) -> Future:
         job: Future = Future()
@@ -116,6 +124,11 @@ def test_a_failed_conversion_is_explained_and_can_be_tried_again(
 
 
 def test_japanese_labels_of_the_image_buttons(page_env: PageEnv, exporter: ImageExporter) -> None:
-    _, groups = _scored(page_env)
-    at = page_env.app("views/results.py", token=groups[0].results_token, lang="ja")
+    workshop, groups = _scored(page_env)
+    at = page_env.app(
+        "views/results.py",
+        w=workshop.id,
+        token=page_env.keys.results_token(workshop, groups[0]),
+        lang="ja",
+    )
     assert {"PNG を作成", "SVG を作成"} <= set(_labels(at, "button"))

@@ -16,7 +16,10 @@ from workshop.store.sqlite import SqliteStore
 
 def _tutor(page_env: PageEnv, workshop, group, code: str | None = None) -> AppTest:
     return page_env.app(
-        "views/tutor.py", w=workshop.id, g=group.id, code=group.join_code if code is None else code
+        "views/tutor.py",
+        w=workshop.id,
+        g=group.id,
+        code=page_env.keys.join_code(group) if code is None else code,
     )
 
 
@@ -81,7 +84,7 @@ def test_not_applicable_only_where_the_rubric_allows_it(page_env: PageEnv) -> No
 
 def test_a_wrong_code_cannot_write_and_says_so(page_env: PageEnv) -> None:
     workshop, groups = page_env.make_workshop()
-    at = _tutor(page_env, workshop, groups[1], code=groups[0].join_code)
+    at = _tutor(page_env, workshop, groups[1], code=page_env.keys.join_code(groups[0]))
     assert "That join code does not belong to this group" in texts(at)
     assert not [r for r in at.radio if r.key and r.key.startswith("ans_")]
     assert page_env.store.snapshot(workshop.id).group_answers(groups[1].id) == {}
@@ -91,7 +94,7 @@ def test_join_by_picking_the_group_and_typing_the_code(page_env: PageEnv) -> Non
     _workshop, groups = page_env.make_workshop()
     at = page_env.app("views/tutor.py")
     at.selectbox[1].select(groups[2].id)
-    at.text_input[0].input(groups[2].join_code.lower())
+    at.text_input[0].input(page_env.keys.join_code(groups[2]).lower())
     next(b for b in at.get("form_submit_button") if b.label == "Join").click().run()
     assert "### Team C · System 3" in texts(at)
 
@@ -173,7 +176,11 @@ def test_why_a_save_failed_is_said_in_japanese_too(
     workshop, groups = page_env.make_workshop(language="ja")
     _start_data_segment(page_env, workshop)
     at = page_env.app(
-        "views/tutor.py", w=workshop.id, g=groups[0].id, code=groups[0].join_code, lang="ja"
+        "views/tutor.py",
+        w=workshop.id,
+        g=groups[0].id,
+        code=page_env.keys.join_code(groups[0]),
+        lang="ja",
     )
 
     def outage(self, *args, **kwargs):
@@ -238,7 +245,11 @@ def test_japanese_page(page_env: PageEnv) -> None:
     workshop, groups = page_env.make_workshop(language="ja")
     _start_data_segment(page_env, workshop)
     at = page_env.app(
-        "views/tutor.py", w=workshop.id, g=groups[0].id, code=groups[0].join_code, lang="ja"
+        "views/tutor.py",
+        w=workshop.id,
+        g=groups[0].id,
+        code=page_env.keys.join_code(groups[0]),
+        lang="ja",
     )
     body = texts(at)
     assert "領域スコア" in body

@@ -52,8 +52,10 @@ def _scored(page_env: PageEnv):
 
 
 def test_a_note_is_shown_exactly_as_typed_with_its_link(page_env: PageEnv) -> None:
-    _, groups = _scored(page_env)
-    at = page_env.app("views/results.py", token=groups[0].results_token)
+    workshop, groups = _scored(page_env)
+    at = page_env.app(
+        "views/results.py", w=workshop.id, token=page_env.keys.results_token(workshop, groups[0])
+    )
     assert not at.exception
     notes = [m for m in at.markdown if m.value.startswith('<div class="mts-user-text"')]
     assert NOTE_HTML in [m.value for m in notes]

@@ -115,7 +115,9 @@ def test_group_results_link_is_read_only_and_complete(page_env: PageEnv) -> None
         updated_by="tutor",
         updated_at="2026-11-23T10:00:00+00:00",
     )
-    at = page_env.app("views/results.py", token=groups[1].results_token)
+    at = page_env.app(
+        "views/results.py", w=workshop.id, token=page_env.keys.results_token(workshop, groups[1])
+    )
     assert not at.exception
     body = texts(at)
     assert "Team B · System 2" in body
@@ -131,13 +133,15 @@ def test_group_results_link_is_read_only_and_complete(page_env: PageEnv) -> None
 
 def test_workshop_results_link_shows_all_groups(page_env: PageEnv) -> None:
     workshop, _ = _scored_workshop(page_env)
-    at = page_env.app("views/results.py", token=workshop.results_token)
+    at = page_env.app(
+        "views/results.py", w=workshop.id, token=page_env.keys.results_token(workshop)
+    )
     assert list(at.dataframe[0].value["Group"]) == ["Team A", "Team B", "Team C"]
 
 
 def test_unknown_results_link_is_refused(page_env: PageEnv) -> None:
-    page_env.make_workshop()
-    at = page_env.app("views/results.py", token="not-a-real-token")
+    workshop, _ = page_env.make_workshop()
+    at = page_env.app("views/results.py", w=workshop.id, token="not-a-real-token")
     assert "This results link is not valid" in texts(at)
     assert not at.dataframe
 
@@ -151,8 +155,20 @@ def test_downloads_come_with_the_page_so_clock_runs_cannot_sweep_them(
     pages = {
         "wrap-up": (_wrapup(page_env, workshop.id), 4),
         # CSV and Markdown; the chart images are made on request ("Prepare PNG").
-        "group results": (page_env.app("views/results.py", token=groups[0].results_token), 2),
-        "workshop results": (page_env.app("views/results.py", token=workshop.results_token), 3),
+        "group results": (
+            page_env.app(
+                "views/results.py",
+                w=workshop.id,
+                token=page_env.keys.results_token(workshop, groups[0]),
+            ),
+            2,
+        ),
+        "workshop results": (
+            page_env.app(
+                "views/results.py", w=workshop.id, token=page_env.keys.results_token(workshop)
+            ),
+            3,
+        ),
     }
     for name, (at, count) in pages.items():
         buttons = at.get("download_button")

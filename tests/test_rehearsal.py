@@ -75,7 +75,8 @@ from tests.support.rehearsal import (
     summary,
     write_key_file,
 )
-from tests.support.server import ROOT, streamlit_app
+from tests.support.server import KEYS, ROOT, streamlit_app
+from workshop import keys
 from workshop.content import load_catalog
 from workshop.scoring import score_answers, to_json
 from workshop.store.sheets import SheetsStore, clear_shared_books
@@ -138,11 +139,11 @@ def _create_workshop(host: Page, base: str) -> tuple[list[str], list[str]]:
     host.get_by_text("Results links (read-only, for afterwards)").click()
     host.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=\"stCode\"]')]"
-        ".filter(e => e.innerText.includes('/results?token=')).length >= 5",
+        ".filter(e => e.innerText.includes('/results?')).length >= 5",
         timeout=30_000,
     )
     codes = [text.strip() for text in host.locator('[data-testid="stCode"]').all_inner_texts()]
-    return [c for c in codes if "/tutor?" in c], [c for c in codes if "/results?token=" in c]
+    return [c for c in codes if "/tutor?" in c], [c for c in codes if "/results?" in c]
 
 
 def _press_next(host: Page, title: str) -> None:
@@ -457,7 +458,8 @@ def test_rehearsal_four_groups_on_sheets_with_faults(
                     group_id = next(
                         r["group_id"] for r in groups_sheet if r["name"] == participant_group
                     )
-                    token = by_id[group_id]["results_token"]
+                    # Derived from the server's app secret; generation 0: a new group's link.
+                    token = keys.results_token(KEYS.secret, workshop_id, group_id, 0)
                     results_link = next(link for link in results_links if token in link)
                     participant = new_page("participant")
                     participant.goto(results_link)

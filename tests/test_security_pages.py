@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.support.apptest import PASSCODE, PageEnv, texts
+from tests.support.apptest import KEYS, PASSCODE, PageEnv, texts
 from workshop import clock as clk
 from workshop.config import Settings, SettingsError, load_settings
 from workshop.content import load_agenda
@@ -147,8 +147,9 @@ def test_host_panel_stays_locked_without_the_workshops_passcode(
         assert not [label for label in _buttons(at) if "next round" in label]
         assert not at.get("image")  # no QR codes
         for group in two.a_groups:
-            assert group.join_code not in body and group.results_token not in body
-        assert two.a.results_token not in body
+            assert KEYS.join_code(group) not in body
+            assert KEYS.results_token(two.a, group) not in body
+        assert KEYS.results_token(two.a) not in body
     assert store_state(page_env.store) == before
 
 
@@ -156,17 +157,17 @@ def test_unlocking_one_workshop_does_not_open_another(page_env: PageEnv, two: Tw
     before = store_state(page_env.store)
     at = page_env.app("views/host.py", w=two.a.id)
     _try_passcode(at, two.a.id, PASSCODE)
-    assert f"`{two.a_groups[0].join_code}`" in texts(at)
+    assert f"`{KEYS.join_code(two.a_groups[0])}`" in texts(at)
     # Open the other workshop in the same session: its own passcode is needed.
     open_b = [b for b in at.button if b.label == "Open"]
     assert len(open_b) == 1
     open_b[0].click().run()
     body = texts(at)
     assert LOCKED in body
-    assert all(group.join_code not in body for group in two.b_groups)
+    assert all(KEYS.join_code(group) not in body for group in two.b_groups)
     _try_passcode(at, two.b.id, PASSCODE)  # A's passcode is not B's
     assert WRONG_PASSCODE in texts(at)
-    assert all(group.join_code not in texts(at) for group in two.b_groups)
+    assert all(KEYS.join_code(group) not in texts(at) for group in two.b_groups)
     assert store_state(page_env.store) == before
 
 
@@ -249,11 +250,11 @@ def test_unknown_workshop_in_a_link_is_a_message_not_a_traceback(
 def _tutor_cases(two: Two) -> dict[str, dict[str, str]]:
     a_team, b_team = two.a_groups[0], two.a_groups[1]
     return {
-        "another group's code": {"w": two.a.id, "g": b_team.id, "code": a_team.join_code},
+        "another group's code": {"w": two.a.id, "g": b_team.id, "code": KEYS.join_code(a_team)},
         "another workshop's code": {
             "w": two.a.id,
             "g": b_team.id,
-            "code": two.b_groups[1].join_code,
+            "code": KEYS.join_code(two.b_groups[1]),
         },
         "a made-up code": {"w": two.a.id, "g": b_team.id, "code": "AAAAAA"},
         "the workshop's passcode": {"w": two.a.id, "g": b_team.id, "code": PASSCODE},
@@ -293,7 +294,7 @@ def test_tutor_link_without_a_code_asks_for_one(page_env: PageEnv, two: Two) -> 
 def test_tutor_link_to_a_group_of_another_workshop_is_refused(page_env: PageEnv, two: Two) -> None:
     before = store_state(page_env.store)
     b_team = two.b_groups[0]
-    at = page_env.app("views/tutor.py", w=two.a.id, g=b_team.id, code=b_team.join_code)
+    at = page_env.app("views/tutor.py", w=two.a.id, g=b_team.id, code=KEYS.join_code(b_team))
     assert not at.exception
     assert NOT_FOUND in texts(at)
     assert not _answer_widgets(at)
@@ -305,7 +306,7 @@ def test_join_form_refuses_another_groups_code(page_env: PageEnv, two: Two) -> N
     at = page_env.app("views/tutor.py")
     at.selectbox[0].select(two.a.id).run()
     at.selectbox[1].select(two.a_groups[1].id)
-    at.text_input[0].input(two.a_groups[0].join_code)
+    at.text_input[0].input(KEYS.join_code(two.a_groups[0]))
     _submit(at, "Join")
     assert WRONG_CODE in texts(at)
     assert not _answer_widgets(at)
@@ -314,7 +315,7 @@ def test_join_form_refuses_another_groups_code(page_env: PageEnv, two: Two) -> N
 
 def test_a_tutor_session_cannot_switch_to_another_group(page_env: PageEnv, two: Two) -> None:
     mine, theirs = two.a_groups[0], two.a_groups[1]
-    at = page_env.app("views/tutor.py", w=two.a.id, g=mine.id, code=mine.join_code)
+    at = page_env.app("views/tutor.py", w=two.a.id, g=mine.id, code=KEYS.join_code(mine))
     at.radio(key="ans_data-2").set_value("1").run()
     assert page_env.store.snapshot(two.a.id).group_answers(mine.id)["data-2"].value == "1"
     before = store_state(page_env.store)
@@ -341,12 +342,12 @@ def test_a_tutor_session_cannot_switch_to_another_group(page_env: PageEnv, two: 
     [
         lambda two: "not-a-real-token",
         lambda two: secrets.token_urlsafe(16),
-        lambda two: two.a.results_token.swapcase(),
-        lambda two: two.a_groups[0].results_token[:-1],
-        lambda two: two.a_groups[0].results_token + "x",
+        lambda two: KEYS.results_token(two.a).swapcase(),
+        lambda two: KEYS.results_token(two.a, two.a_groups[0])[:-1],
+        lambda two: KEYS.results_token(two.a, two.a_groups[0]) + "x",
         lambda two: two.a.id,
         lambda two: two.a_groups[0].id,
-        lambda two: two.a_groups[0].join_code,
+        lambda two: KEYS.join_code(two.a_groups[0]),
         lambda two: PASSCODE,
     ],
     ids=[
@@ -365,7 +366,7 @@ def test_results_link_with_an_unknown_token_is_refused(
     page_env: PageEnv, two: Two, make_token
 ) -> None:
     before = store_state(page_env.store)
-    at = page_env.app("views/results.py", token=make_token(two))
+    at = page_env.app("views/results.py", w=two.a.id, token=make_token(two))
     assert not at.exception
     body = texts(at)
     assert BAD_LINK in body

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import streamlit as st
 
 from views import context, live, messages, viewer_time
 from views.language import t
-from workshop.access import HostCheck
+from workshop import timesource
+from workshop.access import HostCheck, client_address
 from workshop.models import Group, Workshop
+from workshop.runtime import ADDRESS_KEY
 from workshop.security import new_id
 from workshop.store.base import HostsUnprotected, StoreError
 from workshop.workshops import ALL_WORKSHOPS, host_grant, host_unlocked
@@ -34,16 +36,17 @@ def _add_grant(state_key: str, grant: object) -> None:
 def attempt_keys() -> list[str]:
     """What a failed attempt counts against: this browser session and its address."""
     session: str = st.session_state.setdefault("_attempt_id", new_id("a"))
-    keys = [f"session:{session}"]
-    address = st.context.ip_address
-    if address:
-        keys.append(f"address:{address}")
-    return keys
+    address = client_address(
+        st.context.ip_address,
+        st.context.headers.get("X-Forwarded-For", ""),
+        behind_proxy=context.settings().behind_proxy,
+    )
+    return [f"session:{session}", f"{ADDRESS_KEY}{address}"]
 
 
 def show_wait(seconds: float) -> None:
     """Say that attempts are paused, for how long and until when (the viewer's clock)."""
-    until = datetime.now(UTC) + timedelta(seconds=seconds)
+    until = datetime.fromtimestamp(timesource.now() + seconds, UTC)
     st.error(
         t(
             "errors.too_many_attempts",

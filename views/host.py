@@ -85,7 +85,7 @@ def _workshop_panel(workshop: Workshop) -> None:
         return
     snapshot = live.snapshot_or_stop(workshop.id)
     st.subheader(escape_markdown(workshop.title))
-    actions = st.columns([1, 1, 1, 1, 2])
+    actions = st.columns([1, 1, 1, 2, 1])
     actions[0].page_link(
         context.page("present"),
         label=t("host.present"),

@@ -90,6 +90,9 @@ def field_selector(kind: str, item_id: str) -> str:
     """CSS for the tutor page's widget of one field, whatever generation of its key is drawn.
 
     The page draws a field under a new key (``ans_data-1__g2``) when it changed
-    elsewhere, so tests find it by the stable part of the key.
+    elsewhere, so tests find it by the stable part of the key. While a rerun
+    is drawing, the widget of the previous run can still be on screen (marked
+    ``data-stale``) next to the new one; only the current one counts.
     """
-    return f'.st-key-{kind}_{item_id}, [class*="st-key-{kind}_{item_id}__g"]'
+    fresh = ':not([data-stale="true"])'
+    return f'.st-key-{kind}_{item_id}{fresh}, [class*="st-key-{kind}_{item_id}__g"]{fresh}'

@@ -1,4 +1,9 @@
-"""Start the real app with ``streamlit run`` for end-to-end tests, and stop it afterwards."""
+"""Start the real app with ``streamlit run`` for end-to-end tests, and stop it afterwards.
+
+Every server started here gets the app secret :data:`APP_SECRET` (unless the
+test passes its own ``WORKSHOP_APP_SECRET``), so a test computes the join codes
+and results links the pages expect with :data:`KEYS`.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from workshop import keys
+from workshop.access import Keys
+
 ROOT = Path(__file__).resolve().parents[2]
+#: The app secret of every browser test's server (join codes and tokens derive from it).
+APP_SECRET = "e2e-app-secret-0123456789abcdefghijklmnop"
+#: The same secret as :class:`Keys`, to compute the codes and links the server expects.
+KEYS = Keys(keys.secret_bytes(APP_SECRET))
 
 
 def free_port() -> int:
@@ -48,6 +60,7 @@ def streamlit_app(
         {
             "WORKSHOP_DB": str(workdir / "e2e.sqlite3"),
             "WORKSHOP_PUBLIC_URL": url,
+            "WORKSHOP_APP_SECRET": APP_SECRET,
             "PYTHONUNBUFFERED": "1",
         }
     )

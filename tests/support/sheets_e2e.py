@@ -25,6 +25,7 @@ from playwright.sync_api import Page, expect
 from tests.support.browser import ARTIFACTS, field_selector, wait_for_app
 from tests.support.fake_sheets import FakeProcess
 from tests.support.rehearsal import options_of, other_user
+from tests.support.server import KEYS
 from workshop import clock as clk
 from workshop.content import load_catalog
 from workshop.content.model import Rubric
@@ -71,7 +72,7 @@ class SheetsWorkshop:
 
     def link(self, base: str, name: str) -> str:
         group = self.group(name)
-        return f"{base}/tutor?w={self.workshop_id}&g={group.id}&code={group.join_code}"
+        return f"{base}/tutor?w={self.workshop_id}&g={group.id}&code={KEYS.join_code(group)}"
 
 
 def create_sheets_workshop(
