@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# The app secret of every page measured (AppTest or streamlit_app), and the codes it gives.
+from tests.support.server import APP_SECRET, KEYS  # noqa: E402, F401
 from workshop.answers import NA_TEXT  # noqa: E402
 from workshop.content.model import Rubric, level_key  # noqa: E402
 from workshop.models import AnswerChange, Group, Workshop  # noqa: E402
@@ -44,6 +46,7 @@ STORE_VARIABLES = (
     "WORKSHOP_HOST_PASSCODE",
     "WORKSHOP_SHEETS_ENDPOINT",
     "WORKSHOP_CACHE_SECONDS",
+    "WORKSHOP_HISTORY_PASSCODE",
     "GOOGLE_APPLICATION_CREDENTIALS",
 )
 
@@ -165,13 +168,18 @@ def print_table(title: str, rows: Sequence[Measure | Failed]) -> None:
 
 @contextmanager
 def local_environment(db_path: Path) -> Iterator[None]:
-    """Point the app at a fresh SQLite file (and nothing else) for the block's duration."""
-    saved = {name: os.environ.get(name) for name in (*STORE_VARIABLES, "WORKSHOP_DB")}
-    saved["WORKSHOP_PUBLIC_URL"] = os.environ.get("WORKSHOP_PUBLIC_URL")
+    """Point the app at a fresh SQLite file (and nothing else) for the block's duration.
+
+    The pages get the app secret :data:`APP_SECRET`, so :data:`KEYS` gives the join
+    codes and results links they expect (the same as a ``streamlit_app`` server's).
+    """
+    fixed = ("WORKSHOP_DB", "WORKSHOP_PUBLIC_URL", "WORKSHOP_APP_SECRET")
+    saved = {name: os.environ.get(name) for name in (*STORE_VARIABLES, *fixed)}
     for name in STORE_VARIABLES:
         os.environ.pop(name, None)
     os.environ["WORKSHOP_DB"] = str(db_path)
     os.environ["WORKSHOP_PUBLIC_URL"] = "http://workshop.bench"
+    os.environ["WORKSHOP_APP_SECRET"] = APP_SECRET
     try:
         yield
     finally:

@@ -60,7 +60,7 @@ from _common import (
 )
 
 from tests.support.browser import CHROMIUM_ARGS, find_chromium, wait_for_app
-from tests.support.server import streamlit_app
+from tests.support.server import KEYS, streamlit_app
 from workshop.content import load_rubric
 from workshop.models import AnswerChange, ClockState, Group, Workshop
 from workshop.store.base import Store
@@ -268,9 +268,12 @@ def measure(
                     for index in range(viewer_count):
                         group = groups[(rounds * viewer_count + index) % len(groups)]
                         lang = ("en", "ja")[(rounds + index) % 2]
-                        urls.append(f"/results?token={group.results_token}&lang={lang}")
-                    urls.append(f"/results?token={workshop.results_token}")
-                    urls.append(f"/history?lang={('en', 'ja')[rounds % 2]}")
+                        token = KEYS.results_token(workshop, group)
+                        urls.append(f"/results?w={workshop.id}&token={token}&lang={lang}")
+                    urls.append(f"/results?w={workshop.id}&token={KEYS.results_token(workshop)}")
+                    # The history link (its token): without a key the page shows no history.
+                    history_token = KEYS.history_token()
+                    urls.append(f"/history?token={history_token}&lang={('en', 'ja')[rounds % 2]}")
                     _open_all(
                         [(page, server.url + url) for page, url in zip(viewers, urls, strict=True)],
                         page_times,

@@ -46,6 +46,7 @@ from pathlib import Path
 
 # benchmarks/ is on sys.path when run as a script; _common also puts the project root there.
 from _common import (
+    KEYS,
     PASSCODE,
     Failed,
     Measure,
@@ -157,7 +158,7 @@ def measure_render(runs: int, warmup: int) -> list[Measure | Failed]:
                 )
 
                 first = groups[0]
-                tutor_params = {"w": workshop.id, "g": first.id, "code": first.join_code}
+                tutor_params = {"w": workshop.id, "g": first.id, "code": KEYS.join_code(first)}
                 tutor = open_page("views/tutor.py", **tutor_params)
                 if tutor.exception or len(tutor.radio) < 8:
                     raise RuntimeError(f"tutor view did not render its items: {tutor.exception}")
@@ -240,7 +241,8 @@ def _latencies(base_url: str, workshop: Workshop, groups: list[Group]) -> tuple[
             first = True
             for group in groups:
                 tutor = browser.new_context(viewport=viewport).new_page()
-                tutor.goto(f"{base_url}/tutor?w={workshop.id}&g={group.id}&code={group.join_code}")
+                code = KEYS.join_code(group)  # the server's app secret is KEYS' too
+                tutor.goto(f"{base_url}/tutor?w={workshop.id}&g={group.id}&code={code}")
                 wait_for_app(tutor)
                 tutor.get_by_text("data-1 ·").first.wait_for(timeout=SHOW_TIMEOUT_MS)
                 for number in range(1, 8):

@@ -144,8 +144,6 @@ def _groups(workshop_id: str, count: int) -> list[Group]:
             system=f"System {n + 1}",
             phase="production",
             tutor=f"Tutor {n + 1}",
-            join_code=f"CODE{n:02d}",
-            results_token=f"tok-g{n}",
             position=n,
         )
         for n in range(count)
@@ -185,9 +183,7 @@ def run_app(groups: int, viewers: int, *, write_through: bool = True, **options:
             pace_sleep=sim.advance,
             **options,  # type: ignore[arg-type]
         )
-        workshop = Workshop(
-            "w1", "Benchmark", "2026-11-23", "en", "ml-test-score", "standard-60", "", "tok"
-        )
+        workshop = Workshop("w1", "Benchmark", "2026-11-23", "en", "ml-test-score", "standard-60")
         store.create_workshop(workshop, _groups("w1", groups))
         store.snapshot("w1")
         sim.advance(120)  # preparation happened well before the start

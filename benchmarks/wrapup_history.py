@@ -406,6 +406,7 @@ def measure_history(runs: int, warmup: int) -> list[Measure | Failed]:
 
                 at = AppTest.from_file(APP, default_timeout=60)
                 at.switch_page("views/history.py")
+                at.session_state["history_granted"] = True  # as after the history link
                 at.run()
                 if at.exception or not at.dataframe or len(at.dataframe[0].value) != SYSTEMS:
                     raise RuntimeError(f"history page did not render: {at.exception}")
