@@ -67,10 +67,9 @@ from workshop.security import new_id
 from workshop.store.base import Store
 from workshop.targets import load_targets
 from workshop.workshops import MAX_GROUPS, make_groups
-from workshop.wrapup import (
+from workshop.wrapup import discussion_prompts, group_results
+from workshop.wrapup_frames import (
     band_thresholds,
-    discussion_prompts,
-    group_results,
     heatmap_frame,
     profile_frame,
     section_scores_frame,

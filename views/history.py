@@ -12,7 +12,7 @@ from workshop.history_summary import latest_rubric, systems_table
 from workshop.presentation import escape_markdown
 from workshop.store.base import StoreError
 from workshop.targets import TargetsError, load_targets
-from workshop.wrapup import band_thresholds
+from workshop.wrapup_frames import band_thresholds
 
 t = language.t
 lang = language.lang()

@@ -32,13 +32,8 @@ from workshop.score_tables import (
     section_rows,
 )
 from workshop.store.base import StoreError
-from workshop.wrapup import (
-    answer_values,
-    band_thresholds,
-    group_results,
-    heatmap_frame,
-    section_scores_frame,
-)
+from workshop.wrapup import answer_values, group_results
+from workshop.wrapup_frames import band_thresholds, heatmap_frame, section_scores_frame
 
 t = language.t
 lang = language.lang()

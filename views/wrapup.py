@@ -21,10 +21,9 @@ from workshop.reports import (
 from workshop.score_tables import comparison_rows
 from workshop.store.base import StoreError
 from workshop.workshops import InputError
-from workshop.wrapup import (
+from workshop.wrapup import discussion_prompts, group_results
+from workshop.wrapup_frames import (
     band_thresholds,
-    discussion_prompts,
-    group_results,
     heatmap_frame,
     profile_frame,
     section_scores_frame,

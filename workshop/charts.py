@@ -14,7 +14,7 @@ Why they look the way they do:
 
 Every builder takes a tidy pandas DataFrame (one row per mark; the columns are
 listed in each docstring) and returns an Altair chart; nothing here talks to a
-store or to Streamlit. The frames come from :mod:`workshop.wrapup` (one
+store or to Streamlit. The frames come from :mod:`workshop.wrapup_frames` (one
 workshop) and :mod:`workshop.history` (across rounds).
 """
 
@@ -51,7 +51,7 @@ SERIES_PALETTE: tuple[str, ...] = (
 FINAL_COLOR = OKABE_ITO["black"]
 THRESHOLD_COLOR = "#666666"
 
-#: Answer categories of the heatmap, as :mod:`workshop.wrapup` writes them.
+#: Answer categories of the heatmap, as :mod:`workshop.wrapup_frames` writes them.
 ANSWER_CATEGORIES: tuple[str, ...] = ("0", "0.5", "1", "N/A", "unanswered", "invalid")
 #: Fill per category: the levels run light (not done) to dark (automated); N/A is a
 #: neutral grey, unanswered is white, invalid is black. Relative lightness (CIE L*)
@@ -216,7 +216,7 @@ def section_bars(
     ``frame``: one row per group x section with ``group`` (name), ``section``
     (label, rubric order) and ``score`` (NaN for an all-N/A section); optional
     ``is_minimum`` (outlines the group's weakest section) and ``provisional``.
-    :func:`workshop.wrapup.section_scores_frame` builds it. Sections are the
+    :func:`workshop.wrapup_frames.section_scores_frame` builds it. Sections are the
     colour (at most a handful) and groups the x axis, so any number of groups
     stays within the palette.
     """
@@ -260,7 +260,7 @@ def answer_heatmap(
 
     ``frame``: one row per group x item with ``group`` (name), ``item_id``,
     ``answer`` (one of :data:`ANSWER_CATEGORIES`); optional ``item`` (title)
-    and ``section`` for the tooltip. :func:`workshop.wrapup.heatmap_frame`
+    and ``section`` for the tooltip. :func:`workshop.wrapup_frames.heatmap_frame`
     builds it. The legend lists every category, used or not, so its colours
     never shift between workshops.
     """
@@ -318,7 +318,7 @@ def profile_chart(
 
     ``frame``: one row per group x section with ``group``, ``section`` (label),
     ``score`` and ``mean`` (the mean of all groups for that section, repeated
-    on each row). :func:`workshop.wrapup.profile_frame` builds it.
+    on each row). :func:`workshop.wrapup_frames.profile_frame` builds it.
     """
     text = chart_labels(lang, labels)
     data = frame.copy()
