@@ -58,14 +58,16 @@ from tests.support.apptest import APP
 from tests.support.clock import ManualClock
 from workshop import charts, timesource
 from workshop.content import load_catalog, load_rubric
+from workshop.exports import actions_csv, tidy_csv
 from workshop.history import build_history, clear_cache
 from workshop.history_frames import org_finals_frame, org_means_frame, system_frame
 from workshop.i18n import Translator
 from workshop.models import ActionItem, ClockState, Group, Workshop
-from workshop.reports import actions_csv, actions_markdown, markdown_report, tidy_csv
+from workshop.reports import markdown_report
 from workshop.security import new_id
 from workshop.store.base import Store
 from workshop.targets import load_targets
+from workshop.tickets import actions_markdown
 from workshop.workshops import MAX_GROUPS, make_groups
 from workshop.wrapup import discussion_prompts, group_results
 from workshop.wrapup_frames import (

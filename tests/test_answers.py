@@ -25,10 +25,10 @@ from workshop.answers import (
     item_answer,
     parse_answer,
     read_answer,
+    stored_value,
 )
 from workshop.content.model import Text
 from workshop.presentation import escape_markdown, escape_markdown_file
-from workshop.reports import stored_value
 from workshop.wrapup_frames import answer_category
 
 LEVELS = (0.0, 0.5, 1.0)

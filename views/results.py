@@ -11,19 +11,13 @@ import streamlit as st
 
 from views import chart_display, context, downloads, language, live, markup, messages
 from workshop import charts, fingerprints
-from workshop.actions import item_choices
+from workshop.actions import item_choices, sorted_actions
 from workshop.advice import next_band_advice
 from workshop.answers import format_level, format_score
+from workshop.exports import actions_csv, export_filename, tidy_csv
 from workshop.models import Snapshot
 from workshop.presentation import escape_markdown, format_html
-from workshop.reports import (
-    actions_csv,
-    advice_lines,
-    export_filename,
-    markdown_report,
-    sorted_actions,
-    tidy_csv,
-)
+from workshop.reports import advice_lines, markdown_report
 from workshop.score_tables import (
     answered_text,
     band_text,

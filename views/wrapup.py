@@ -10,16 +10,12 @@ import streamlit as st
 from views import auth, chart_display, context, downloads, language, live, markup, messages
 from workshop import charts, clock, fingerprints, timesource
 from workshop.actions import MAX_PRIORITY, MIN_PRIORITY, item_choices, listed_actions, new_action
+from workshop.exports import actions_csv, export_filename, tidy_csv
 from workshop.presentation import escape_markdown, format_html
-from workshop.reports import (
-    actions_csv,
-    actions_markdown,
-    export_filename,
-    markdown_report,
-    tidy_csv,
-)
+from workshop.reports import markdown_report
 from workshop.score_tables import comparison_rows
 from workshop.store.base import StoreError
+from workshop.tickets import actions_markdown
 from workshop.workshops import InputError
 from workshop.wrapup import discussion_prompts, group_results
 from workshop.wrapup_frames import (

@@ -105,6 +105,11 @@ def ordered_groups(snapshot: Snapshot) -> list[Group]:
     return sorted(snapshot.groups, key=lambda group: group.position)
 
 
+def groups_by_id(snapshot: Snapshot) -> dict[str, Group]:
+    """Group id -> group, for rows (action items) that name their group by id."""
+    return {group.id: group for group in snapshot.groups}
+
+
 class AnswerCell(NamedTuple):
     """One group's answer to one rubric item (``answer`` None: nothing stored)."""
 
