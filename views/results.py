@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from views import chart_display, context, downloads, language, live, markup, messages
-from workshop import charts, fingerprints
+from workshop import fingerprints, wrapup_charts
 from workshop.actions import item_choices, sorted_actions
 from workshop.advice import next_band_advice
 from workshop.answers import format_level, format_score
@@ -96,7 +96,7 @@ exports_key = fingerprints.snapshot_fingerprint(snapshot)
 
 
 def bars():
-    return charts.section_bars(
+    return wrapup_charts.section_bars(
         section_scores_frame(rubric, results, lang), band_thresholds(rubric), lang
     )
 
@@ -185,7 +185,7 @@ else:
     show_bars()
     chart_display.show_chart(
         ("results-heatmap", workshop.id, lang, fingerprint),
-        lambda: charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang),
+        lambda: wrapup_charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang),
     )
     st.subheader(t("results.workshop_actions_heading"))
     downloads.download_button(
