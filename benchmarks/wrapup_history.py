@@ -56,21 +56,22 @@ from _common import (
 
 from tests.support.apptest import APP
 from tests.support.clock import ManualClock
-from workshop import charts, timesource
+from workshop import history_charts, timesource, wrapup_charts
 from workshop.content import load_catalog, load_rubric
+from workshop.exports import actions_csv, tidy_csv
 from workshop.history import build_history, clear_cache
 from workshop.history_frames import org_finals_frame, org_means_frame, system_frame
 from workshop.i18n import Translator
 from workshop.models import ActionItem, ClockState, Group, Workshop
-from workshop.reports import actions_csv, actions_markdown, markdown_report, tidy_csv
+from workshop.reports import markdown_report
 from workshop.security import new_id
 from workshop.store.base import Store
 from workshop.targets import load_targets
+from workshop.tickets import actions_markdown
 from workshop.workshops import MAX_GROUPS, make_groups
-from workshop.wrapup import (
+from workshop.wrapup import discussion_prompts, group_results
+from workshop.wrapup_frames import (
     band_thresholds,
-    discussion_prompts,
-    group_results,
     heatmap_frame,
     profile_frame,
     section_scores_frame,
@@ -182,13 +183,13 @@ def measure_wrapup(runs: int, warmup: int) -> list[Measure | Failed]:
 
                 def build_charts() -> None:
                     results = group_results(rubric, snapshot)
-                    charts.section_bars(
+                    wrapup_charts.section_bars(
                         section_scores_frame(rubric, results, LANG), thresholds, LANG
                     ).to_dict(validate=False)
-                    charts.answer_heatmap(heatmap_frame(rubric, snapshot, LANG), LANG).to_dict(
-                        validate=False
-                    )
-                    charts.profile_chart(profile_frame(rubric, results, LANG), LANG).to_dict(
+                    wrapup_charts.answer_heatmap(
+                        heatmap_frame(rubric, snapshot, LANG), LANG
+                    ).to_dict(validate=False)
+                    wrapup_charts.profile_chart(profile_frame(rubric, results, LANG), LANG).to_dict(
                         validate=False
                     )
 
@@ -252,9 +253,9 @@ def _wrapup_breakdown(store, workshop, snapshot, translate, runs: int) -> list[M
         "profile": profile_frame(rubric, results, LANG),
     }
     built = [
-        charts.section_bars(frames["section"], thresholds, LANG),
-        charts.answer_heatmap(frames["heatmap"], LANG),
-        charts.profile_chart(frames["profile"], LANG),
+        wrapup_charts.section_bars(frames["section"], thresholds, LANG),
+        wrapup_charts.answer_heatmap(frames["heatmap"], LANG),
+        wrapup_charts.profile_chart(frames["profile"], LANG),
     ]
     steps: list[tuple[str, Callable[[], object]]] = [
         ("store.snapshot (30 groups, SQLite)", lambda: store.snapshot(workshop.id)),
@@ -272,11 +273,17 @@ def _wrapup_breakdown(store, workshop, snapshot, translate, runs: int) -> list[M
             ),
         ),
         (
-            "charts.section_bars",
-            lambda: charts.section_bars(frames["section"], thresholds, LANG),
+            "wrapup_charts.section_bars",
+            lambda: wrapup_charts.section_bars(frames["section"], thresholds, LANG),
         ),
-        ("charts.answer_heatmap", lambda: charts.answer_heatmap(frames["heatmap"], LANG)),
-        ("charts.profile_chart", lambda: charts.profile_chart(frames["profile"], LANG)),
+        (
+            "wrapup_charts.answer_heatmap",
+            lambda: wrapup_charts.answer_heatmap(frames["heatmap"], LANG),
+        ),
+        (
+            "wrapup_charts.profile_chart",
+            lambda: wrapup_charts.profile_chart(frames["profile"], LANG),
+        ),
         (
             "3 charts .to_dict() (st.altair_chart does this, validating)",
             lambda: [chart.to_dict() for chart in built],
@@ -338,13 +345,13 @@ def measure_history(runs: int, warmup: int) -> list[Measure | Failed]:
                 chosen = history.systems[0].system
 
                 def frames_and_charts() -> None:
-                    charts.system_history_chart(
+                    history_charts.system_history_chart(
                         system_frame(history, chosen, LANG, translate), thresholds, LANG
                     )
-                    charts.org_distribution_chart(
+                    history_charts.org_distribution_chart(
                         org_finals_frame(history), LANG, thresholds=thresholds
                     )
-                    charts.org_section_means_chart(
+                    history_charts.org_section_means_chart(
                         org_means_frame(history, LANG, translate), LANG, thresholds=thresholds
                     )
 
@@ -381,13 +388,13 @@ def measure_history(runs: int, warmup: int) -> list[Measure | Failed]:
                     )
                 )
                 built = [
-                    charts.system_history_chart(
+                    history_charts.system_history_chart(
                         system_frame(history, chosen, LANG, translate), thresholds, LANG
                     ),
-                    charts.org_distribution_chart(
+                    history_charts.org_distribution_chart(
                         org_finals_frame(history), LANG, thresholds=thresholds
                     ),
-                    charts.org_section_means_chart(
+                    history_charts.org_section_means_chart(
                         org_means_frame(history, LANG, translate), LANG, thresholds=thresholds
                     ),
                 ]

@@ -25,11 +25,11 @@ from workshop.answers import (
     item_answer,
     parse_answer,
     read_answer,
+    stored_value,
 )
 from workshop.content.model import Text
 from workshop.presentation import escape_markdown, escape_markdown_file
-from workshop.reports import stored_value
-from workshop.wrapup import answer_category
+from workshop.wrapup_frames import answer_category
 
 LEVELS = (0.0, 0.5, 1.0)
 RUBRIC = make_rubric(na_allowed=("data-7",))

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from workshop import charts
+from workshop import chart_style, history_charts, image_export, wrapup_charts
 from workshop.content import load_catalog
 
 SECTIONS = ["Data", "Model", "Infra", "Monitoring"]
@@ -149,7 +149,7 @@ def means_frame() -> pd.DataFrame:
 
 
 def test_section_bars_group_sections_by_colour_with_band_rules() -> None:
-    spec = charts.section_bars(section_frame(), THRESHOLDS, "en").to_dict()
+    spec = wrapup_charts.section_bars(section_frame(), THRESHOLDS, "en").to_dict()
     assert_readable(spec)
     (bars,) = units(spec, "bar")
     encoding = bars["encoding"]
@@ -157,8 +157,8 @@ def test_section_bars_group_sections_by_colour_with_band_rules() -> None:
     assert encoding["x"]["sort"] == ["Search", "Fraud", "Vision"]  # frame order, not alphabetical
     assert encoding["xOffset"]["field"] == "section"
     assert encoding["color"]["scale"]["domain"] == SECTIONS
-    assert encoding["color"]["scale"]["range"] == list(charts.SERIES_PALETTE[:4])
-    assert set(encoding["color"]["scale"]["range"]) <= set(charts.OKABE_ITO.values())
+    assert encoding["color"]["scale"]["range"] == list(chart_style.SERIES_PALETTE[:4])
+    assert set(encoding["color"]["scale"]["range"]) <= set(chart_style.OKABE_ITO.values())
     assert encoding["stroke"]["condition"]["test"] == "datum.is_minimum"
     (rule,) = units(spec, "rule")
     # 0 is the axis itself: no rule for it.
@@ -168,20 +168,22 @@ def test_section_bars_group_sections_by_colour_with_band_rules() -> None:
 
 def test_section_bars_without_thresholds_or_minimum_column() -> None:
     frame = section_frame().drop(columns=["is_minimum"])
-    spec = charts.section_bars(frame, [], "en").to_dict()
+    spec = wrapup_charts.section_bars(frame, [], "en").to_dict()
     assert units(spec, "rule") == []
     assert "stroke" not in units(spec, "bar")[0]["encoding"]
 
 
 def test_axis_titles_follow_the_language() -> None:
-    spec = charts.section_bars(section_frame(), THRESHOLDS, "ja").to_dict()
+    spec = wrapup_charts.section_bars(section_frame(), THRESHOLDS, "ja").to_dict()
     found = titles(spec)
     assert {JA["axis_group"], JA["axis_section_score"], JA["legend_section"]} <= found
     assert not any(has_latin_words(title) for title in found)
 
 
 def test_labels_override_the_ui_texts() -> None:
-    spec = charts.section_bars(section_frame(), THRESHOLDS, "en", labels={"axis_group": "Team"})
+    spec = wrapup_charts.section_bars(
+        section_frame(), THRESHOLDS, "en", labels={"axis_group": "Team"}
+    )
     assert spec.to_dict()["layer"][0]["encoding"]["x"]["title"] == "Team"
 
 
@@ -194,14 +196,16 @@ def relative_lightness(hex_colour: str) -> float:
 
 
 def test_heatmap_uses_fixed_colours_for_every_category_with_a_legend() -> None:
-    spec = charts.answer_heatmap(heatmap_frame(), "en").to_dict()
+    spec = wrapup_charts.answer_heatmap(heatmap_frame(), "en").to_dict()
     assert_readable(spec)
     (cells,) = units(spec, "rect")
     colour = cells["encoding"]["color"]
     labels = [EN[key] for key in ("answer_0", "answer_half", "answer_1", "answer_na")]
     labels += [EN["answer_unanswered"], EN["answer_invalid"]]
     assert colour["scale"]["domain"] == labels
-    assert colour["scale"]["range"] == [charts.ANSWER_COLORS[c] for c in charts.ANSWER_CATEGORIES]
+    assert colour["scale"]["range"] == [
+        wrapup_charts.ANSWER_COLORS[c] for c in wrapup_charts.ANSWER_CATEGORIES
+    ]
     assert colour["legend"]["title"] == EN["legend_answer"]
     assert cells["encoding"]["x"]["sort"] == [f"data-{n}" for n in range(1, 7)]
     assert cells["encoding"]["y"]["sort"] == ["Search", "Fraud"]
@@ -213,22 +217,22 @@ def test_heatmap_uses_fixed_colours_for_every_category_with_a_legend() -> None:
 
 
 def test_heatmap_colours_differ_in_lightness_too() -> None:
-    lightness = sorted(relative_lightness(c) for c in charts.ANSWER_COLORS.values())
+    lightness = sorted(relative_lightness(c) for c in wrapup_charts.ANSWER_COLORS.values())
     gaps = [b - a for a, b in itertools.pairwise(lightness)]
     assert min(gaps) >= 10, lightness
     # Levels run from light (not done) to dark (automated).
-    levels = [relative_lightness(charts.ANSWER_COLORS[c]) for c in ("0", "0.5", "1")]
+    levels = [relative_lightness(wrapup_charts.ANSWER_COLORS[c]) for c in ("0", "0.5", "1")]
     assert levels == sorted(levels, reverse=True)
 
 
 def test_heatmap_legend_in_japanese() -> None:
-    spec = charts.answer_heatmap(heatmap_frame(), "ja").to_dict()
+    spec = wrapup_charts.answer_heatmap(heatmap_frame(), "ja").to_dict()
     domain = units(spec, "rect")[0]["encoding"]["color"]["scale"]["domain"]
     assert domain[3] == JA["answer_na"] == "対象外"
 
 
 def test_profile_chart_shows_each_group_against_the_mean() -> None:
-    spec = charts.profile_chart(profile_frame(), "en").to_dict()
+    spec = wrapup_charts.profile_chart(profile_frame(), "en").to_dict()
     assert_readable(spec)
     assert spec["facet"]["field"] == "group"
     assert spec["facet"]["sort"] == ["Search", "Fraud", "Vision"]
@@ -240,7 +244,7 @@ def test_profile_chart_shows_each_group_against_the_mean() -> None:
     scale = bars["encoding"]["color"]["scale"]
     assert scale == ticks["encoding"]["color"]["scale"]  # one shared legend
     assert scale["domain"] == [*SECTIONS, EN["mean_of_groups"]]
-    assert scale["range"][-1] == charts.FINAL_COLOR
+    assert scale["range"][-1] == chart_style.FINAL_COLOR
     rows = dataset(spec, bars)
     search_data = [r for r in rows if r["group"] == "Search" and r["section"] == "Data"]
     assert search_data[0]["mean"] == pytest.approx(5.25)  # Vision has no data score
@@ -250,7 +254,7 @@ def test_profile_chart_shows_each_group_against_the_mean() -> None:
 
 
 def test_system_history_chart_has_final_on_top_and_band_rules() -> None:
-    spec = charts.system_history_chart(system_frame(), THRESHOLDS, "en").to_dict()
+    spec = history_charts.system_history_chart(system_frame(), THRESHOLDS, "en").to_dict()
     assert_readable(spec)
     lines = units(spec, "line")
     assert len(lines) == 2
@@ -259,7 +263,7 @@ def test_system_history_chart_has_final_on_top_and_band_rules() -> None:
     assert spec["layer"][-1]["mark"]["shape"] == "diamond"  # final points drawn last
     colour = lines[0]["encoding"]["color"]
     assert colour["scale"]["domain"][0] == "Final score"
-    assert colour["scale"]["range"] == [charts.FINAL_COLOR, *charts.SERIES_PALETTE[:4]]
+    assert colour["scale"]["range"] == [chart_style.FINAL_COLOR, *chart_style.SERIES_PALETTE[:4]]
     # Rounds are ordered by index, whatever the row order.
     assert lines[0]["encoding"]["x"]["sort"] == ["2025-01-01", "2025-07-01"]
     (rule,) = units(spec, "rule")
@@ -269,7 +273,7 @@ def test_system_history_chart_has_final_on_top_and_band_rules() -> None:
 
 
 def test_org_distribution_chart_boxes_and_cohort_points() -> None:
-    spec = charts.org_distribution_chart(finals_frame(), "en", thresholds=[2.0]).to_dict()
+    spec = history_charts.org_distribution_chart(finals_frame(), "en", thresholds=[2.0]).to_dict()
     assert_readable(spec)
     (boxes,) = units(spec, "boxplot")
     assert boxes["encoding"]["y"]["field"] == "final"
@@ -278,7 +282,7 @@ def test_org_distribution_chart_boxes_and_cohort_points() -> None:
     shape = points["encoding"]["shape"]
     assert shape["field"] == "cohort_label"
     assert shape["scale"]["domain"] == [EN["cohort_in"], EN["cohort_out"]]
-    assert points["encoding"]["fill"]["scale"]["range"] == [charts.FINAL_COLOR, "#FFFFFF"]
+    assert points["encoding"]["fill"]["scale"]["range"] == [chart_style.FINAL_COLOR, "#FFFFFF"]
     rows = dataset(spec, points)
     assert [r["cohort_label"] for r in rows] == [EN["cohort_in"]] * 4 + [EN["cohort_out"]]
     (rule,) = units(spec, "rule")
@@ -286,14 +290,14 @@ def test_org_distribution_chart_boxes_and_cohort_points() -> None:
 
 
 def test_org_section_means_chart_facets_the_populations() -> None:
-    spec = charts.org_section_means_chart(means_frame(), "ja", thresholds=[2.0]).to_dict()
+    spec = history_charts.org_section_means_chart(means_frame(), "ja", thresholds=[2.0]).to_dict()
     assert_readable(spec)
     assert spec["facet"]["column"]["field"] == "population"
     assert spec["facet"]["column"]["sort"] == ["All systems", "Cohort"]
     lines = units(spec, "line")
     colour = lines[0]["encoding"]["color"]
     assert colour["scale"]["domain"] == ["Final", *SECTIONS]
-    assert colour["scale"]["range"][0] == charts.FINAL_COLOR
+    assert colour["scale"]["range"][0] == chart_style.FINAL_COLOR
     assert lines[0]["encoding"]["y"]["title"] == JA["axis_mean"]
     (rule,) = units(spec, "rule")
     assert any(t.get("calculate") == "[2.0]" for t in rule["transform"])
@@ -301,19 +305,19 @@ def test_org_section_means_chart_facets_the_populations() -> None:
 
 def test_charts_handle_an_empty_history() -> None:
     empty = means_frame().iloc[0:0]
-    spec = charts.org_section_means_chart(empty, "en").to_dict()
+    spec = history_charts.org_section_means_chart(empty, "en").to_dict()
     assert units(spec, "line")
     finals = finals_frame().iloc[0:0]
-    assert units(charts.org_distribution_chart(finals, "en").to_dict(), "boxplot")
+    assert units(history_charts.org_distribution_chart(finals, "en").to_dict(), "boxplot")
 
 
 # --------------------------------------------------------------------------- export
 
 
 def test_png_and_svg_export_work_offline() -> None:
-    chart = charts.section_bars(section_frame(), THRESHOLDS, "en")
-    png = charts.chart_png(chart)
+    chart = wrapup_charts.section_bars(section_frame(), THRESHOLDS, "en")
+    png = image_export.chart_png(chart)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    svg = charts.chart_svg(charts.answer_heatmap(heatmap_frame(), "ja"))
+    svg = image_export.chart_svg(wrapup_charts.answer_heatmap(heatmap_frame(), "ja"))
     assert "<svg" in svg
     assert "対象外" in svg  # SVG keeps the text; the viewer's fonts draw it

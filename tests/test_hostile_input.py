@@ -37,10 +37,12 @@ from tests.test_store_contract import BACKENDS
 from workshop import clock as clk
 from workshop.access import ResultsAccess, results_access
 from workshop.content import load_agenda, load_rubric
+from workshop.exports import actions_csv, tidy_csv
 from workshop.models import ActionItem, AnswerChange, Group, Workshop
 from workshop.presentation import escape_markdown
-from workshop.reports import actions_csv, actions_markdown, markdown_report, tidy_csv
+from workshop.reports import markdown_report
 from workshop.store.base import Store
+from workshop.tickets import actions_markdown
 from workshop.workshops import (
     MAX_NAME,
     MAX_NOTE,

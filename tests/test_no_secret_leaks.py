@@ -19,8 +19,9 @@ from tests.support.apptest import APP_SECRET, KEYS, PASSCODE, PageEnv
 from workshop.access import Keys
 from workshop.config import load_settings
 from workshop.content import load_rubric
+from workshop.exports import actions_csv, tidy_csv
 from workshop.models import AnswerChange, Group, Workshop
-from workshop.reports import actions_csv, markdown_report, tidy_csv
+from workshop.reports import markdown_report
 
 HISTORY_PASSCODE = "org-history-passcode-1"
 

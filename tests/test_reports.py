@@ -11,19 +11,19 @@ import pytest
 
 from tests.rubric_factory import answers, make_rubric
 from workshop.content import load_catalog
-from workshop.models import PHASES, ActionItem, Answer, ClockState, Group, Snapshot, Workshop
-from workshop.presentation import escape_markdown_file as md_escape
-from workshop.reports import (
+from workshop.exports import (
     ACTION_COLUMNS,
     BOM,
     TIDY_COLUMNS,
     actions_csv,
-    actions_markdown,
     csv_safe,
     export_filename,
-    markdown_report,
     tidy_csv,
 )
+from workshop.models import PHASES, ActionItem, Answer, ClockState, Group, Snapshot, Workshop
+from workshop.presentation import escape_markdown_file as md_escape
+from workshop.reports import markdown_report
+from workshop.tickets import actions_markdown
 
 RUBRIC = make_rubric(na_allowed=("data-5",))
 PAYLOADS = ('=HYPERLINK("http://x")', "+cmd", "-2+3", "@SUM(A1)")
@@ -302,7 +302,9 @@ def test_every_report_text_used_in_code_exists_in_both_languages() -> None:
     import workshop
 
     root = Path(workshop.__file__).parent
-    source = "".join((root / name).read_text() for name in ("wrapup.py", "reports.py", "advice.py"))
+    source = "".join(
+        (root / name).read_text() for name in ("wrapup.py", "reports.py", "tickets.py", "advice.py")
+    )
     keys = set(re.findall(r"[\"'](reports\.[a-z_]+)[\"']", source))
     keys |= {f"reports.phase_{phase}" for phase in PHASES}
     assert len(keys) > 40

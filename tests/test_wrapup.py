@@ -17,10 +17,12 @@ from workshop.wrapup import (
     KIND_WEAKEST,
     MAX_GAPS,
     MAX_TEACH,
-    band_thresholds,
     default_translate,
     discussion_prompts,
     group_results,
+)
+from workshop.wrapup_frames import (
+    band_thresholds,
     heatmap_frame,
     profile_frame,
     section_scores_frame,

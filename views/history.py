@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from views import auth, chart_display, context, language, live, messages
-from workshop import charts, fingerprints
+from workshop import fingerprints, history_charts
 from workshop.access import history_allowed
 from workshop.demo import is_demo
 from workshop.history import build_history
@@ -15,7 +15,7 @@ from workshop.keys import same
 from workshop.presentation import escape_markdown
 from workshop.store.base import StoreError
 from workshop.targets import TargetsError, load_targets
-from workshop.wrapup import band_thresholds
+from workshop.wrapup_frames import band_thresholds
 
 t = language.t
 lang = language.lang()
@@ -116,7 +116,7 @@ if picked is not None:
     )
     chart_display.show_chart(
         ("history-system", data_key, lang, chosen),
-        lambda: charts.system_history_chart(
+        lambda: history_charts.system_history_chart(
             system_frame(history, chosen, lang, t), thresholds, lang
         ),
     )
@@ -125,13 +125,15 @@ if picked is not None:
 st.subheader(t("history.org_heading"))
 st.caption(t("history.cohort_explained"))
 st.markdown(f"**{t('history.distribution_heading')}**")
-distribution = charts.org_distribution_chart(org_finals_frame(history), lang, thresholds=thresholds)
+distribution = history_charts.org_distribution_chart(
+    org_finals_frame(history), lang, thresholds=thresholds
+)
 st.altair_chart(distribution, width="stretch")
 st.markdown(f"**{t('history.means_heading')}**")
 
 
 def means():
-    return charts.org_section_means_chart(
+    return history_charts.org_section_means_chart(
         org_means_frame(history, lang, t), lang, thresholds=thresholds
     )
 

@@ -10,21 +10,15 @@ from __future__ import annotations
 import streamlit as st
 
 from views import auth, chart_display, context, downloads, language, live, markup, messages
-from workshop import charts, fingerprints
+from workshop import fingerprints, wrapup_charts
 from workshop.access import results_access
-from workshop.actions import item_choices
+from workshop.actions import item_choices, sorted_actions
 from workshop.advice import next_band_advice
 from workshop.answers import format_level, format_score
+from workshop.exports import actions_csv, export_filename, tidy_csv
 from workshop.models import Snapshot
 from workshop.presentation import escape_markdown, format_html
-from workshop.reports import (
-    actions_csv,
-    advice_lines,
-    export_filename,
-    markdown_report,
-    sorted_actions,
-    tidy_csv,
-)
+from workshop.reports import advice_lines, markdown_report
 from workshop.score_tables import (
     answered_text,
     band_text,
@@ -33,13 +27,8 @@ from workshop.score_tables import (
     section_rows,
 )
 from workshop.store.base import NotFound, StoreError
-from workshop.wrapup import (
-    answer_values,
-    band_thresholds,
-    group_results,
-    heatmap_frame,
-    section_scores_frame,
-)
+from workshop.wrapup import answer_values, group_results
+from workshop.wrapup_frames import band_thresholds, heatmap_frame, section_scores_frame
 
 t = language.t
 lang = language.lang()
@@ -118,7 +107,7 @@ exports_key = fingerprints.snapshot_fingerprint(snapshot)
 
 
 def bars():
-    return charts.section_bars(
+    return wrapup_charts.section_bars(
         section_scores_frame(rubric, results, lang), band_thresholds(rubric), lang
     )
 
@@ -207,7 +196,7 @@ else:
     show_bars()
     chart_display.show_chart(
         ("results-heatmap", workshop.id, lang, fingerprint),
-        lambda: charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang),
+        lambda: wrapup_charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang),
     )
     st.subheader(t("results.workshop_actions_heading"))
     downloads.download_button(

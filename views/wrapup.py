@@ -8,23 +8,18 @@ from functools import partial
 import streamlit as st
 
 from views import auth, chart_display, context, downloads, language, live, markup, messages
-from workshop import charts, clock, fingerprints, timesource
+from workshop import clock, fingerprints, timesource, wrapup_charts
 from workshop.actions import MAX_PRIORITY, MIN_PRIORITY, item_choices, listed_actions, new_action
+from workshop.exports import actions_csv, export_filename, tidy_csv
 from workshop.presentation import escape_markdown, format_html
-from workshop.reports import (
-    actions_csv,
-    actions_markdown,
-    export_filename,
-    markdown_report,
-    tidy_csv,
-)
+from workshop.reports import markdown_report
 from workshop.score_tables import comparison_rows
 from workshop.store.base import StoreError
+from workshop.tickets import actions_markdown
 from workshop.workshops import InputError
-from workshop.wrapup import (
+from workshop.wrapup import discussion_prompts, group_results
+from workshop.wrapup_frames import (
     band_thresholds,
-    discussion_prompts,
-    group_results,
     heatmap_frame,
     profile_frame,
     section_scores_frame,
@@ -86,19 +81,19 @@ fingerprint = fingerprints.answers_fingerprint(snapshot)
 with bars_tab:
     chart_display.show_chart(
         ("wrapup-bars", workshop.id, lang, fingerprint),
-        lambda: charts.section_bars(
+        lambda: wrapup_charts.section_bars(
             section_scores_frame(rubric, results, lang), band_thresholds(rubric), lang
         ),
     )
 with heat_tab:
     chart_display.show_chart(
         ("wrapup-heatmap", workshop.id, lang, fingerprint),
-        lambda: charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang),
+        lambda: wrapup_charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang),
     )
 with profile_tab:
     chart_display.show_chart(
         ("wrapup-profile", workshop.id, lang, fingerprint),
-        lambda: charts.profile_chart(profile_frame(rubric, results, lang), lang),
+        lambda: wrapup_charts.profile_chart(profile_frame(rubric, results, lang), lang),
         stretch=False,
     )
 

@@ -13,10 +13,11 @@ import datetime as dt
 from collections.abc import Iterable
 
 from workshop import timesource
-from workshop.content.model import Rubric
-from workshop.models import ActionItem
+from workshop.content.model import Item, Rubric
+from workshop.models import ActionItem, Snapshot
 from workshop.security import new_id
 from workshop.workshops import MAX_NAME, MAX_NOTE, InputError, check_text
+from workshop.wrapup import ordered_groups
 
 #: Priorities a person may give: 1 is done first.
 MIN_PRIORITY = 1
@@ -64,10 +65,37 @@ def listed_actions(actions: Iterable[ActionItem], group_id: str | None = None) -
     """Action items as the pages list them: by priority, then in the order they were added.
 
     ``group_id`` keeps one group's items only. (Exports order by due date and group
-    too: see :func:`workshop.reports.sorted_actions`.)
+    too: see :func:`sorted_actions`.)
     """
     chosen = (a for a in actions if group_id is None or a.group_id == group_id)
     return sorted(chosen, key=lambda action: (action.priority, action.created_at))
+
+
+def sorted_actions(snapshot: Snapshot, group_id: str | None = None) -> list[ActionItem]:
+    """Actions as the exports list them: by priority, then due date (none last), then
+    group order, then creation. ``group_id`` keeps one group's items only."""
+    position = {group.id: index for index, group in enumerate(ordered_groups(snapshot))}
+    actions = [a for a in snapshot.actions if group_id is None or a.group_id == group_id]
+    return sorted(
+        actions,
+        key=lambda a: (
+            a.priority,
+            a.due == "",
+            a.due,
+            position.get(a.group_id, len(position)),
+            a.created_at,
+            a.id,
+        ),
+    )
+
+
+def raised_item(rubric: Rubric, action: ActionItem) -> Item | None:
+    """The test an action item raises, or None when the rubric has no such item any more
+    (exports then show the id as it was stored instead of failing)."""
+    try:
+        return rubric.item(action.item_id)
+    except KeyError:
+        return None
 
 
 def item_choices(rubric: Rubric, lang: str) -> dict[str, str]:

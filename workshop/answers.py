@@ -148,6 +148,18 @@ def canonical_text(parsed: ParsedAnswer) -> str:
     return ""
 
 
+def stored_value(rubric: Rubric, item_id: str, text: str | None) -> tuple[str, bool]:
+    """(value to show, is valid): canonical text ("0.5", "N/A", "") or the raw invalid text.
+
+    Exports and reports show an invalid cell as it was typed, so a reader can find
+    and fix it, and a valid one as it is scored.
+    """
+    parsed = item_answer(rubric, rubric.item(item_id), text)
+    if parsed is None:
+        return ("" if text is None else str(text)), False
+    return canonical_text(parsed), True
+
+
 def answer_choices(levels: Sequence[float], *, na_allowed: bool = True) -> list[str]:
     """The answers one can pick, as written back: "0", "0.5", "1" and, if allowed, "N/A"."""
     return [level_key(level) for level in levels] + ([NA_TEXT] if na_allowed else [])

@@ -1,4 +1,4 @@
-"""The history's chart data: pandas frames for the charts of :mod:`workshop.charts`.
+"""The history's chart data: pandas frames for the charts of :mod:`workshop.history_charts`.
 
 Only the charts need DataFrames; the history itself is built from plain
 records (:mod:`workshop.history_model`), which keeps rebuilding it on every
@@ -19,7 +19,7 @@ FINAL = "final"
 
 Translate = Callable[..., str]
 
-#: Columns of :func:`system_frame` (input of ``charts.system_history_chart``).
+#: Columns of :func:`system_frame` (input of ``history_charts.system_history_chart``).
 SYSTEM_FRAME_COLUMNS = (
     "round",
     "round_label",
@@ -29,7 +29,7 @@ SYSTEM_FRAME_COLUMNS = (
     "provisional",
     "phase",
 )
-#: Columns of :func:`org_finals_frame` (input of ``charts.org_distribution_chart``).
+#: Columns of :func:`org_finals_frame` (input of ``history_charts.org_distribution_chart``).
 ORG_FINALS_COLUMNS = (
     "round",
     "round_label",
@@ -39,7 +39,7 @@ ORG_FINALS_COLUMNS = (
     "provisional",
     "phase",
 )
-#: Columns of :func:`org_means_frame` (input of ``charts.org_section_means_chart``).
+#: Columns of :func:`org_means_frame` (input of ``history_charts.org_section_means_chart``).
 ORG_MEANS_COLUMNS = (
     "round",
     "round_label",

@@ -17,7 +17,9 @@ server process and waits for the bytes, which it then offers for download.
 * A job that fails, or a worker that dies or hangs, gives :class:`ExportFailed`
   with a reason a page can explain; the next request starts a fresh worker.
 
-Plain Python: nothing here imports Streamlit. Pages use :func:`shared`.
+Plain Python: nothing here imports Streamlit. Pages use :func:`shared`; tests
+and scripts, which have no countdowns to keep alive, convert in their own
+process with :func:`chart_png` and :func:`chart_svg`.
 """
 
 from __future__ import annotations
@@ -34,7 +36,10 @@ from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import altair as alt
 
 FORMATS: dict[str, str] = {"png": "image/png", "svg": "image/svg+xml"}
 PNG_SCALE = 2.0
@@ -290,3 +295,21 @@ def shared() -> ImageExporter:
         if _shared is None:
             _shared = ImageExporter()
         return _shared
+
+
+# --------------------------------------------------------------------------- in this process
+
+
+def chart_png(chart: alt.TopLevelMixin, scale: float = 2) -> bytes:
+    """The chart as a PNG image, converted in this process (tests, scripts).
+
+    Pages never call this: vl-convert holds the interpreter while it converts,
+    so the app converts in a worker process (:func:`shared`).
+    Japanese labels need a CJK font installed (e.g. Debian's ``fonts-noto-cjk``).
+    """
+    return convert(spec_json(chart.to_dict()), "png", scale)
+
+
+def chart_svg(chart: alt.TopLevelMixin) -> str:
+    """The chart as SVG text, converted in this process (see :func:`chart_png`)."""
+    return convert(spec_json(chart.to_dict()), "svg").decode("utf-8")

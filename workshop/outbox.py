@@ -8,11 +8,10 @@ safe for several threads and several app processes on one machine), and only
 then sent to the shared record by :class:`workshop.sync.SyncEngine`. What is
 here survives a reload and a restart; what was sent is marked with its outcome.
 
-Besides the changes, the file keeps the *field log*: for every answer field,
-the text the record held when the app last looked and when that text appeared
-(exactly, when the app wrote it; when first seen, when a person typed it into
-the sheet). :mod:`workshop.patches` needs it to tell which of two conflicting
-changes was made later.
+Besides the changes, the file holds the *field log* (its table and queries are
+in :mod:`workshop.field_log`): when the text each answer field holds appeared,
+which :mod:`workshop.patches` needs to tell which of two conflicting changes
+was made later.
 
 One file may serve several shared records (a configuration can change): every
 row names its record (``record``), and nothing is ever sent to another one.
@@ -23,10 +22,11 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
+from workshop import field_log
+from workshop.field_log import FieldKey
 from workshop.localdb import LocalDatabase
 from workshop.models import FieldPatch, PatchOutcome
 from workshop.store.base import KnownAt, StoreError, StoreUnavailable
@@ -74,19 +74,7 @@ _SCHEMA = (
     """,
     "CREATE INDEX IF NOT EXISTS changes_open ON changes (record, status, workshop_id, group_id)",
     "CREATE INDEX IF NOT EXISTS changes_origin ON changes (origin, status, seen)",
-    """
-    CREATE TABLE IF NOT EXISTS field_log (
-        record TEXT NOT NULL,
-        workshop_id TEXT NOT NULL,
-        group_id TEXT NOT NULL,
-        field TEXT NOT NULL,
-        item_id TEXT NOT NULL,
-        text TEXT NOT NULL,
-        changed_at TEXT NOT NULL,
-        source TEXT NOT NULL,
-        PRIMARY KEY (record, workshop_id, group_id, item_id, field)
-    )
-    """,
+    *field_log.SCHEMA,
 )
 
 
@@ -151,9 +139,6 @@ class Outbox:
         self.db = LocalDatabase(path, _SCHEMA, busy_timeout=busy_timeout)
         self.path = self.db.path
 
-    def _transaction(self, *, write: bool = True) -> AbstractContextManager[sqlite3.Connection]:
-        return self.db.transaction(write=write)
-
     def close(self) -> None:
         self.db.close()
 
@@ -177,7 +162,7 @@ class Outbox:
         as somebody else's change).
         """
         at = time.time() if now is None else now
-        with self._transaction() as conn:
+        with self.db.transaction() as conn:
             waiting = conn.execute(
                 "SELECT id, base FROM changes WHERE record = ? AND workshop_id = ? AND"
                 " group_id = ? AND item_id = ? AND field = ? AND status = ? AND"
@@ -224,14 +209,14 @@ class Outbox:
         if group_id is not None:
             query += " AND group_id = ?"
             params.append(group_id)
-        with self._transaction(write=False) as conn:
+        with self.db.transaction(write=False) as conn:
             return [_entry(row) for row in conn.execute(query + " ORDER BY id", params)]
 
     def entries(self, ids: Iterable[int]) -> list[Entry]:
         wanted = list(ids)
         if not wanted:
             return []
-        with self._transaction(write=False) as conn:
+        with self.db.transaction(write=False) as conn:
             rows = conn.execute(
                 f"SELECT * FROM changes WHERE id IN ({','.join('?' * len(wanted))}) ORDER BY id",
                 wanted,
@@ -247,7 +232,7 @@ class Outbox:
         sending; sending twice is harmless (a change already there is "already").
         """
         at = time.time() if now is None else now
-        with self._transaction() as conn:
+        with self.db.transaction() as conn:
             rows = conn.execute(
                 "SELECT * FROM changes WHERE record = ? AND status = ? AND claimed_until < ?"
                 " ORDER BY id",
@@ -267,7 +252,7 @@ class Outbox:
         Another process, or the next one after a restart, may then send them at
         once instead of after the lease. Returns how many were given back.
         """
-        with self._transaction() as conn:
+        with self.db.transaction() as conn:
             cursor = conn.execute(
                 "UPDATE changes SET claimed_by = '', claimed_until = 0"
                 " WHERE claimed_by = ? AND status = ?",
@@ -280,7 +265,7 @@ class Outbox:
     def settle(self, entry: Entry, outcome: PatchOutcome, *, now: float | None = None) -> None:
         """Record what became of a sent change, and what the field holds now."""
         at = time.time() if now is None else now
-        with self._transaction() as conn:
+        with self.db.transaction() as conn:
             conn.execute(
                 "UPDATE changes SET status = CASE WHEN status = 'replaced' THEN status ELSE ? END,"
                 " settled_at = ?, current = ?, current_by = ?, current_at = ?, claimed_by = '',"
@@ -296,7 +281,11 @@ class Outbox:
                 ),
             )
             if outcome.result in ("written", "already"):
-                self._log_field(conn, entry, entry.patch.text, entry.patch.made_at, source="app")
+                patch = entry.patch
+                key = FieldKey(
+                    entry.record, entry.workshop_id, entry.group_id, patch.item_id, patch.field
+                )
+                field_log.write(conn, key, patch.text, patch.made_at, source="app")
 
     def drop(
         self,
@@ -310,13 +299,12 @@ class Outbox:
         (``DROPPED_GONE``), or the host closed the workshop (``DROPPED_CLOSED``,
         which the tutor is told about as a notice)."""
         at = time.time() if now is None else now
-        with self._transaction() as conn:
-            for entry in entries:
-                conn.execute(
-                    "UPDATE changes SET status = 'dropped', settled_at = ?, error_text = ?,"
-                    " error_reason = ?, claimed_until = 0 WHERE id = ?",
-                    (at, reason, cause, entry.id),
-                )
+        with self.db.transaction() as conn:
+            conn.executemany(
+                "UPDATE changes SET status = 'dropped', settled_at = ?, error_text = ?,"
+                " error_reason = ?, claimed_until = 0 WHERE id = ?",
+                [(at, reason, cause, entry.id) for entry in entries],
+            )
 
     def fail(
         self, entries: Sequence[Entry], error: StoreError, *, now: float | None = None
@@ -325,36 +313,14 @@ class Outbox:
         at = time.time() if now is None else now
         reason = error.reason if isinstance(error, StoreUnavailable) else ""
         status = error.status if isinstance(error, StoreUnavailable) else None
-        with self._transaction() as conn:
-            for entry in entries:
-                conn.execute(
-                    "UPDATE changes SET error_reason = ?, error_status = ?, error_text = ?,"
-                    " failed_at = ?, claimed_by = '', claimed_until = 0 WHERE id = ?",
-                    (reason, status, str(error), at, entry.id),
-                )
+        with self.db.transaction() as conn:
+            conn.executemany(
+                "UPDATE changes SET error_reason = ?, error_status = ?, error_text = ?,"
+                " failed_at = ?, claimed_by = '', claimed_until = 0 WHERE id = ?",
+                [(reason, status, str(error), at, entry.id) for entry in entries],
+            )
 
     # -- the field log ---------------------------------------------------------------------
-
-    @staticmethod
-    def _log_field(
-        conn: sqlite3.Connection, entry: Entry, text: str, changed_at: str, *, source: str
-    ) -> None:
-        conn.execute(
-            "INSERT INTO field_log (record, workshop_id, group_id, item_id, field, text,"
-            " changed_at, source) VALUES (?,?,?,?,?,?,?,?)"
-            " ON CONFLICT (record, workshop_id, group_id, item_id, field) DO UPDATE SET"
-            " text = excluded.text, changed_at = excluded.changed_at, source = excluded.source",
-            (
-                entry.record,
-                entry.workshop_id,
-                entry.group_id,
-                entry.patch.item_id,
-                entry.patch.field,
-                text,
-                changed_at,
-                source,
-            ),
-        )
 
     def observe(
         self,
@@ -369,40 +335,19 @@ class Outbox:
         at ``seen_at`` (ISO UTC), the moment the app first saw it. Returns how
         many fields were new or different.
         """
-        changed = 0
-        with self._transaction() as conn:
-            for group_id, item_id, field, text in fields:
-                row = conn.execute(
-                    "SELECT text FROM field_log WHERE record = ? AND workshop_id = ? AND"
-                    " group_id = ? AND item_id = ? AND field = ?",
-                    (record, workshop_id, group_id, item_id, field),
-                ).fetchone()
-                if row is not None and row["text"] == text:
-                    continue
-                conn.execute(
-                    "INSERT INTO field_log (record, workshop_id, group_id, item_id, field, text,"
-                    " changed_at, source) VALUES (?,?,?,?,?,?,?,'record')"
-                    " ON CONFLICT (record, workshop_id, group_id, item_id, field) DO UPDATE SET"
-                    " text = excluded.text, changed_at = excluded.changed_at,"
-                    " source = excluded.source",
-                    (record, workshop_id, group_id, item_id, field, text, seen_at),
-                )
-                changed += 1
-        return changed
+        with self.db.transaction() as conn:
+            return field_log.observe(conn, record, workshop_id, fields, seen_at)
 
     def known_at(self, record: str, workshop_id: str, group_id: str) -> KnownAt:
         """For the store: when the text a field holds now appeared there, if the log knows."""
 
         def lookup(patch: FieldPatch, current: str) -> str | None:
-            with self._transaction(write=False) as conn:
-                row = conn.execute(
-                    "SELECT text, changed_at FROM field_log WHERE record = ? AND"
-                    " workshop_id = ? AND group_id = ? AND item_id = ? AND field = ?",
-                    (record, workshop_id, group_id, patch.item_id, patch.field),
-                ).fetchone()
-            if row is None or row["text"] != current:
+            key = FieldKey(record, workshop_id, group_id, patch.item_id, patch.field)
+            with self.db.transaction(write=False) as conn:
+                logged = field_log.read(conn, key)
+            if logged is None or logged.text != current:
                 return None
-            return str(row["changed_at"])
+            return logged.changed_at
 
         return lookup
 
@@ -427,7 +372,7 @@ class Outbox:
             params.extend([record, workshop_id, group_id, made_by])
         if not origin and len(clauses) == 1:
             return []
-        with self._transaction(write=False) as conn:
+        with self.db.transaction(write=False) as conn:
             rows = conn.execute(
                 f"SELECT * FROM changes WHERE ({' OR '.join(clauses)})"
                 " AND (status = 'superseded' OR (status = 'dropped' AND error_reason = ?))"
@@ -440,14 +385,14 @@ class Outbox:
         wanted = list(ids)
         if not wanted:
             return
-        with self._transaction() as conn:
+        with self.db.transaction() as conn:
             conn.execute(
                 f"UPDATE changes SET seen = 1 WHERE id IN ({','.join('?' * len(wanted))})", wanted
             )
 
     def last_written(self, record: str, workshop_id: str, group_id: str) -> float:
         """When a change of the group last reached the record (epoch seconds, 0 if never)."""
-        with self._transaction(write=False) as conn:
+        with self.db.transaction(write=False) as conn:
             row = conn.execute(
                 "SELECT MAX(settled_at) AS at FROM changes WHERE record = ? AND workshop_id = ?"
                 " AND group_id = ? AND status IN ('written', 'already', 'superseded')",
@@ -457,7 +402,7 @@ class Outbox:
 
     def prune(self, *, now: float | None = None, keep: float = KEEP_SECONDS) -> int:
         at = time.time() if now is None else now
-        with self._transaction() as conn:
+        with self.db.transaction() as conn:
             cursor = conn.execute(
                 "DELETE FROM changes WHERE status != ? AND settled_at > 0 AND settled_at < ?",
                 (PENDING, at - keep),

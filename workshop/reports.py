@@ -1,206 +1,39 @@
-"""Exports of a workshop that are safe to open anywhere: CSV, a Markdown report, tickets.
+"""The Markdown report of a workshop, or of one group: scores, prompts, advice, notes, actions.
 
-Everything a person typed (group names, notes, action items) ends up in a
-spreadsheet or a rendered Markdown page, so both formats are defended:
+The report is read as a rendered page (a wiki, a ticket, the results page), and
+everything a person typed (group names, notes, action items) is in it, so user
+text is HTML-escaped (``<``, ``>``, ``&``) and every Markdown special character
+is backslash-escaped (:func:`~workshop.presentation.escape_markdown_file`):
+``<script>`` or ``[x](javascript:...)`` is shown as the literal text that was
+typed.
 
-* **CSV injection.** A spreadsheet runs a cell that starts with ``=``, ``+``,
-  ``-`` or ``@`` (also after leading spaces), or with a tab or carriage return,
-  as a formula. Every text cell we write that starts like that gets a leading
-  apostrophe ``'``, which spreadsheets show as plain text. The rule is applied to
-  every cell, including our own, so it never depends on which column a value
-  is in; our own values (levels "0"/"0.5"/"1", "N/A", dates, ids) never start
-  with those characters, so in practice only user text is changed.
-  ``csv`` quoting keeps commas, quotes and line breaks inside notes intact.
-* **Markdown/HTML.** User text is HTML-escaped (``<``, ``>``, ``&``) and every
-  Markdown special character is backslash-escaped
-  (:func:`~workshop.presentation.escape_markdown_file`), so ``<script>`` or
-  ``[x](javascript:...)`` is shown as the literal text that was typed.
-
-CSV downloads start with a UTF-8 byte order mark by default (``bom=True``) so
-Excel opens Japanese text correctly; tools that dislike it pass ``bom=False``.
-CSV headers are fixed English column names (stable for scripts in every
-language); titles inside the rows are in ``lang``.
+Texts are ``reports.<key>`` UI texts in the report's language, through the same
+translate callable as :mod:`workshop.wrapup`. The CSV exports are in
+:mod:`workshop.exports`; the action items as tickets in :mod:`workshop.tickets`,
+which shares :func:`document_meta` with this report.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
+from workshop.actions import raised_item, sorted_actions
 from workshop.advice import Advice, Step, next_band_advice
-from workshop.answers import NA_TEXT, canonical_text, format_score, item_answer
-from workshop.content.model import Item, Rubric, level_key
-from workshop.models import ActionItem, Group, Snapshot, Workshop
+from workshop.answers import NA_TEXT, format_score, stored_value
+from workshop.content.model import Rubric
+from workshop.models import Group, Snapshot, Workshop
 from workshop.presentation import escape_markdown_file
 from workshop.wrapup import (
     GroupResult,
     Translate,
-    answer_cells,
     answer_values,
     discussion_prompts,
     group_results,
+    groups_by_id,
     join_names,
-    ordered_groups,
     resolve_translate,
     weakest_section_overall,
 )
-
-BOM = "\ufeff"
-_FORMULA_START = frozenset("=+-@")
-_CONTROL_START = frozenset("\t\r")
-
-TIDY_COLUMNS = (
-    "workshop",
-    "date",
-    "group",
-    "system",
-    "phase",
-    "section",
-    "item_id",
-    "item",
-    "value",
-    "note",
-    "updated_at",
-    "updated_by",
-)
-ACTION_COLUMNS = (
-    "workshop",
-    "date",
-    "priority",
-    "what",
-    "owner",
-    "due",
-    "group",
-    "system",
-    "section",
-    "item_id",
-    "item",
-    "created_at",
-    "created_by",
-)
-
-
-# --------------------------------------------------------------------------- cell safety
-
-
-def csv_safe(text: object) -> str:
-    """A cell a spreadsheet will not run as a formula (see the module docstring)."""
-    value = "" if text is None else str(text)
-    if not value:
-        return value
-    if value[0] in _CONTROL_START or value.lstrip()[:1] in _FORMULA_START:
-        return "'" + value
-    return value
-
-
-def _csv_text(rows: Iterable[Sequence[object]], header: Sequence[str], bom: bool) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([csv_safe(cell) for cell in row])
-    return (BOM if bom else "") + buffer.getvalue()
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def stored_value(rubric: Rubric, item_id: str, text: str | None) -> tuple[str, bool]:
-    """(value to show, is valid): canonical text ("0.5", "N/A", "") or the raw invalid text."""
-    parsed = item_answer(rubric, rubric.item(item_id), text)
-    if parsed is None:
-        return ("" if text is None else str(text)), False
-    return canonical_text(parsed), True
-
-
-def _groups_by_id(snapshot: Snapshot) -> dict[str, Group]:
-    return {group.id: group for group in snapshot.groups}
-
-
-def _item_or_none(rubric: Rubric, item_id: str) -> Item | None:
-    try:
-        return rubric.item(item_id)
-    except KeyError:
-        return None
-
-
-def sorted_actions(snapshot: Snapshot, group_id: str | None = None) -> list[ActionItem]:
-    """Actions by priority, then due date (none last), then group order, then creation."""
-    position = {group.id: index for index, group in enumerate(ordered_groups(snapshot))}
-    actions = [a for a in snapshot.actions if group_id is None or a.group_id == group_id]
-    return sorted(
-        actions,
-        key=lambda a: (
-            a.priority,
-            a.due == "",
-            a.due,
-            position.get(a.group_id, len(position)),
-            a.created_at,
-            a.id,
-        ),
-    )
-
-
-# --------------------------------------------------------------------------- CSV
-
-
-def tidy_csv(rubric: Rubric, snapshot: Snapshot, lang: str, *, bom: bool = True) -> str:
-    """One row per group x rubric item (unanswered items included, value empty)."""
-    workshop = snapshot.workshop
-    rows = []
-    for group, section, item, answer in answer_cells(rubric, snapshot):
-        value, _valid = stored_value(rubric, item.id, answer.value if answer else None)
-        rows.append(
-            (
-                workshop.title,
-                workshop.date,
-                group.name,
-                group.system,
-                group.phase,
-                section.short.get(lang),
-                item.id,
-                item.title.get(lang),
-                value,
-                answer.note if answer else "",
-                answer.updated_at if answer else "",
-                answer.updated_by if answer else "",
-            )
-        )
-    return _csv_text(rows, TIDY_COLUMNS, bom)
-
-
-def actions_csv(rubric: Rubric, snapshot: Snapshot, lang: str, *, bom: bool = True) -> str:
-    """The action items, one row each, in priority order."""
-    workshop = snapshot.workshop
-    groups = _groups_by_id(snapshot)
-    rows = []
-    for action in sorted_actions(snapshot):
-        group = groups.get(action.group_id)
-        item = _item_or_none(rubric, action.item_id)
-        rows.append(
-            (
-                workshop.title,
-                workshop.date,
-                action.priority,
-                action.what,
-                action.owner,
-                action.due,
-                group.name if group else action.group_id,
-                group.system if group else "",
-                rubric.section(item.section_id).short.get(lang) if item else "",
-                action.item_id,
-                item.title.get(lang) if item else "",
-                action.created_at,
-                action.created_by,
-            )
-        )
-    return _csv_text(rows, ACTION_COLUMNS, bom)
-
-
-# --------------------------------------------------------------------------- Markdown
 
 
 def _shown_value(rubric: Rubric, item_id: str, text: str | None, t: Translate) -> str:
@@ -214,7 +47,7 @@ def _shown_value(rubric: Rubric, item_id: str, text: str | None, t: Translate) -
     return f"**{value}**"
 
 
-def _meta(workshop: Workshop, rubric: Rubric, lang: str, t: Translate) -> str:
+def document_meta(workshop: Workshop, rubric: Rubric, lang: str, t: Translate) -> str:
     """The line under a document's title: its date and rubric."""
     return t(
         "reports.report_meta",
@@ -372,7 +205,7 @@ def _actions_table(
     actions = sorted_actions(snapshot, group_id or None)
     if not actions:
         return [t("reports.no_actions"), ""]
-    groups = _groups_by_id(snapshot)
+    groups = groups_by_id(snapshot)
     lines = [
         "| "
         + " | ".join(
@@ -390,7 +223,7 @@ def _actions_table(
     ]
     for action in actions:
         group = groups.get(action.group_id)
-        item = _item_or_none(rubric, action.item_id)
+        item = raised_item(rubric, action)
         item_text = (
             f"`{item.id}` {escape_markdown_file(item.title.get(lang), table=True)}"
             if item
@@ -436,7 +269,8 @@ def markdown_report(
         if not results:
             raise KeyError(group_id)
 
-    lines = [f"# {escape_markdown_file(workshop.title)}", "", _meta(workshop, rubric, lang, t), ""]
+    meta = document_meta(workshop, rubric, lang, t)
+    lines = [f"# {escape_markdown_file(workshop.title)}", "", meta, ""]
     if group_id is None:
         lines += [f"## {t('reports.heading_scores')}", ""]
         if results:
@@ -500,95 +334,3 @@ def _scores_table(
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", t("reports.scores_legend"), ""]
     return lines
-
-
-def _acceptance(
-    rubric: Rubric, snapshot: Snapshot, action: ActionItem, lang: str, t: Translate
-) -> list[str]:
-    """Which item the action raises and, as acceptance, that item's next level's criteria."""
-    item = _item_or_none(rubric, action.item_id)
-    if item is None:
-        return [f"- {t('reports.ticket_no_item')}"]
-    answer = snapshot.group_answers(action.group_id).get(item.id)
-    value, valid = stored_value(rubric, item.id, answer.value if answer else None)
-    title = escape_markdown_file(item.title.get(lang))
-    if value == NA_TEXT:
-        return [
-            f"- {t('reports.ticket_item', item=f'`{item.id}` {title}', now=t('reports.value_na'))}",
-            f"- {t('reports.ticket_na')}",
-        ]
-    current = float(value) if valid and value else rubric.levels[0]
-    now = value if valid and value else t("reports.value_unanswered")
-    lines = [f"- {t('reports.ticket_item', item=f'`{item.id}` {title}', now=now)}"]
-    higher = [level for level in rubric.levels if level > current]
-    if not higher:
-        lines.append(f"- {t('reports.ticket_at_top')}")
-        return lines
-    target = level_key(higher[0])
-    criteria = item.criteria.get(target)
-    text = escape_markdown_file(criteria.get(lang)) if criteria else ""
-    lines.append(f"- {t('reports.ticket_acceptance', level=target, criteria=text)}")
-    return lines
-
-
-def actions_markdown(
-    rubric: Rubric, snapshot: Snapshot, lang: str, *, group_id: str = "", t: Translate | None = None
-) -> str:
-    """Action items as tickets: one heading each, in priority order, ready to paste."""
-    t = resolve_translate(lang, t)
-    workshop = snapshot.workshop
-    groups = _groups_by_id(snapshot)
-    title = t("reports.tickets_title", workshop=escape_markdown_file(workshop.title))
-    lines = [f"# {title}", "", _meta(workshop, rubric, lang, t), ""]
-    actions = sorted_actions(snapshot, group_id or None)
-    if not actions:
-        lines.append(t("reports.no_actions"))
-    for action in actions:
-        group = groups.get(action.group_id)
-        heading = t(
-            "reports.ticket_heading",
-            priority=action.priority,
-            what=escape_markdown_file(action.what),
-        )
-        lines += [
-            f"## {heading}",
-            "",
-            f"- {t('reports.ticket_owner', owner=escape_markdown_file(action.owner) or '—')}",
-            f"- {t('reports.ticket_due', due=escape_markdown_file(action.due) or '—')}",
-            "- "
-            + t(
-                "reports.ticket_group",
-                group=escape_markdown_file(group.name if group else action.group_id),
-                system=escape_markdown_file(group.system if group else "") or "—",
-            ),
-            *_acceptance(rubric, snapshot, action, lang, t),
-            "",
-        ]
-    return "\n".join(lines).rstrip() + "\n"
-
-
-# --------------------------------------------------------------------------- file names
-
-_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _slug(text: str, limit: int = 40) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _SLUG_JUNK.sub("-", ascii_text.lower()).strip("-")[:limit].strip("-")
-
-
-def export_filename(workshop: Workshop, kind: str, ext: str) -> str:
-    """``<title-slug>-<kind>-<date>.<ext>``, ASCII only.
-
-    A title with no ASCII letters (e.g. Japanese) falls back to the workshop id,
-    then to ``workshop``; browsers and mail filters handle ASCII names best.
-    """
-    slug = next(
-        (s for s in (_slug(workshop.title), _slug(workshop.id)) if re.search("[a-z]", s)),
-        "workshop",
-    )
-    kind_slug = _slug(kind) or "export"
-    date = workshop.date if _DATE.match(workshop.date or "") else "undated"
-    extension = _slug(ext.lstrip("."), 10) or "txt"
-    return f"{slug}-{kind_slug}-{date}.{extension}"

@@ -1,4 +1,4 @@
-"""What the wrap-up shows: each group's result, computed discussion prompts, chart data.
+"""What the wrap-up shows: each group's result and the computed discussion prompts.
 
 The last 15 minutes of a workshop are for talking, so the host needs a handful of
 facts that start a conversation, not a table to read out: the section that is
@@ -15,25 +15,18 @@ reads the same YAML.
 
 Groups without a single answer are left out of every comparison: their all-zero
 scores would only drag the means down and name them in every "gap".
+
+The charts' data frames are in :mod:`workshop.wrapup_frames` (the only part that
+needs pandas); the Markdown report and the exports build on the results here.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import pandas as pd
-
-from workshop.answers import (
-    NA_TEXT,
-    ParsedAnswer,
-    canonical_text,
-    format_score,
-    item_answer,
-    round_score,
-)
+from workshop.answers import ParsedAnswer, format_score, round_score
 from workshop.compare import common_gaps, minimum_section_counts, section_means, teachers
 from workshop.compare import weakest_section as compare_weakest_section
 from workshop.content.model import Item, Rubric, Section
@@ -52,11 +45,6 @@ KIND_WEAKEST = "weakest_section"
 KIND_GAP = "common_gap"
 KIND_TEACH = "teach"
 KIND_NOT_ENOUGH = "not_enough"
-
-# Answer categories of the heatmap (levels appear as their canonical text, "0", "0.5", "1").
-CATEGORY_NA = NA_TEXT
-CATEGORY_UNANSWERED = "unanswered"
-CATEGORY_INVALID = "invalid"
 
 
 # --------------------------------------------------------------------------- texts
@@ -117,6 +105,11 @@ def ordered_groups(snapshot: Snapshot) -> list[Group]:
     return sorted(snapshot.groups, key=lambda group: group.position)
 
 
+def groups_by_id(snapshot: Snapshot) -> dict[str, Group]:
+    """Group id -> group, for rows (action items) that name their group by id."""
+    return {group.id: group for group in snapshot.groups}
+
+
 class AnswerCell(NamedTuple):
     """One group's answer to one rubric item (``answer`` None: nothing stored)."""
 
@@ -161,6 +154,13 @@ def group_results(rubric: Rubric, snapshot: Snapshot) -> list[GroupResult]:
             )
         )
     return results
+
+
+def weakest_section_overall(results: Sequence[GroupResult]) -> str | None:
+    """The weakest section over the groups with answers (see :func:`compare.weakest_section`)."""
+    return compare_weakest_section(
+        {result.group.id: result.score for result in results if result.has_answers}
+    )
 
 
 # --------------------------------------------------------------------------- prompts
@@ -347,93 +347,3 @@ def discussion_prompts(
             )
         )
     return prompts
-
-
-# --------------------------------------------------------------------------- chart data
-
-SECTION_SCORE_COLUMNS = (
-    "group",
-    "group_id",
-    "section",
-    "section_id",
-    "score",
-    "is_minimum",
-    "provisional",
-)
-HEATMAP_COLUMNS = ("group", "group_id", "item_id", "item", "section", "section_id", "answer")
-PROFILE_COLUMNS = ("group", "group_id", "section", "section_id", "score", "mean")
-
-
-def _score_or_nan(value: float | None) -> float:
-    return math.nan if value is None else float(value)
-
-
-def _group_section(result: GroupResult, section: Section, lang: str) -> tuple[object, ...]:
-    """The columns every group x section frame starts with: who, which section, the score."""
-    score = _score_or_nan(result.score.sections[section.id].score)
-    return (result.group.name, result.group.id, section.short.get(lang), section.id, score)
-
-
-def section_scores_frame(rubric: Rubric, results: Sequence[GroupResult], lang: str) -> pd.DataFrame:
-    """One row per group x section; ``score`` is NaN for an all-N/A section."""
-    rows = [
-        (
-            *_group_section(result, section, lang),
-            section.id in result.minimum_sections,
-            result.provisional,
-        )
-        for result in results
-        for section in rubric.sections
-    ]
-    return pd.DataFrame(rows, columns=list(SECTION_SCORE_COLUMNS))
-
-
-def answer_category(rubric: Rubric, item_id: str, text: str | None) -> str:
-    """The answer's canonical text ("0", "0.5", "1", "N/A"), "unanswered" or "invalid"."""
-    parsed = item_answer(rubric, rubric.item(item_id), text)
-    if parsed is None:
-        return CATEGORY_INVALID
-    return canonical_text(parsed) or CATEGORY_UNANSWERED
-
-
-def heatmap_frame(rubric: Rubric, snapshot: Snapshot, lang: str) -> pd.DataFrame:
-    """One row per group x item with the answer's category (every group, answered or not)."""
-    rows = [
-        (
-            cell.group.name,
-            cell.group.id,
-            cell.item.id,
-            cell.item.title.get(lang),
-            cell.section.short.get(lang),
-            cell.section.id,
-            answer_category(rubric, cell.item.id, cell.text),
-        )
-        for cell in answer_cells(rubric, snapshot)
-    ]
-    return pd.DataFrame(rows, columns=list(HEATMAP_COLUMNS))
-
-
-def profile_frame(rubric: Rubric, results: Sequence[GroupResult], lang: str) -> pd.DataFrame:
-    """Each group's section scores next to the mean of all groups with answers."""
-    answering = [result for result in results if result.has_answers]
-    means = section_means({result.group.id: result.score for result in answering})
-    rows = [
-        (*_group_section(result, section, lang), _score_or_nan(means.get(section.id)))
-        for result in results
-        for section in rubric.sections
-    ]
-    return pd.DataFrame(rows, columns=list(PROFILE_COLUMNS))
-
-
-def band_thresholds(rubric: Rubric) -> list[float]:
-    """The finite band edges (e.g. 0, 1, 2, 3, 5), for rule lines on charts."""
-    return [
-        float(band.max) for band in rubric.bands if band.max is not None and math.isfinite(band.max)
-    ]
-
-
-def weakest_section_overall(results: Sequence[GroupResult]) -> str | None:
-    """The weakest section over the groups with answers (see :func:`compare.weakest_section`)."""
-    return compare_weakest_section(
-        {result.group.id: result.score for result in results if result.has_answers}
-    )
