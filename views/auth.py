@@ -169,3 +169,18 @@ def history_allowed_here() -> bool:
 
 def grant_history() -> None:
     st.session_state["history_granted"] = True
+
+
+def participant_authorized(group: Group) -> bool:
+    """Has this session opened the group's current participant link? (Votes only.)
+
+    Like a tutor's grant it names the link's generation, so a regenerated link
+    shuts out sessions that joined with the old one. It never opens the tutor
+    page: that needs the join code (:func:`tutor_authorized`).
+    """
+    grant = (group.workshop_id, group.id, group.link_generation)
+    return grant in st.session_state.get("participant_auth", set())
+
+
+def grant_participant(group: Group) -> None:
+    _add_grant("participant_auth", (group.workshop_id, group.id, group.link_generation))

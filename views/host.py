@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from views import auth, context, language, live, messages, viewer_time
+from views import auth, context, host_votes, language, live, messages, viewer_time
 from workshop.content.model import LANGUAGES
 from workshop.links import history_link, join_link, qr_png, results_link
 from workshop.models import Group, Workshop
@@ -129,6 +129,7 @@ def _workshop_panel(workshop: Workshop) -> None:
 
     st.markdown(f"#### {t('host.links_heading')}")
     st.caption(t("host.links_help"))
+    host_votes.anonymity_toggle(workshop)
     base = context.public_base()
     for group in snapshot.groups:
         with st.container(border=True):
@@ -145,6 +146,7 @@ def _workshop_panel(workshop: Workshop) -> None:
                 _new_link_button(workshop, group)
             with qr_column:
                 st.image(qr_png(link), width=120)
+            host_votes.participant_link_block(workshop, group)
 
     with st.expander(t("host.results_heading")):
         st.markdown(f"**{t('host.results_all')}**")

@@ -29,6 +29,7 @@ from views import (
     rubric_display,
     tutor_actions,
     tutor_join,
+    tutor_votes,
     viewer_time,
 )
 from workshop import clock, timesource
@@ -303,6 +304,8 @@ with st.container():
 with st.sidebar:
     st.text_input(t("tutor.tutor_name"), key="tutor_name", value=group.tutor, max_chars=MAX_NAME)
     follow = st.toggle(t("tutor.follow_host"), value=True, key="follow_host")
+
+tutor_votes.panel(group, rubric, lang, closed=closed)
 
 labels = {section.id: section.short.get(lang) for section in rubric.sections}
 host_section = host_view.segment.section_id

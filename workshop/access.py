@@ -8,6 +8,8 @@
   unlock.
 * **Tutor** (writes one group's answers): that group's join code, derived from
   the app secret (:mod:`workshop.keys`), never stored.
+* **Participant** (votes on the group's current test, sees the group's spread;
+  never writes an answer): the group's participant token, derived likewise.
 * **Results** (read only): the workshop's or a group's token, derived likewise.
 * **History** (read only, every system): a host, the organisation's history
   passcode, or the history token.
@@ -48,6 +50,11 @@ class Keys:
     def history_token(self, generation: int = 0) -> str:
         return keys.history_token(self.secret, generation)
 
+    def participant_token(self, group: Group) -> str:
+        return keys.participant_token(
+            self.secret, group.workshop_id, group.id, group.link_generation
+        )
+
 
 def keys_from_settings(settings: Settings) -> Keys:
     """The configured app secret, or the one generated once into the data folder."""
@@ -58,6 +65,11 @@ def keys_from_settings(settings: Settings) -> Keys:
 def join_code_matches(app_keys: Keys, group: Group, typed: str) -> bool:
     """Is ``typed`` the group's current join code (case, spaces and dashes ignored)?"""
     return keys.same(keys.normalise_code(typed), app_keys.join_code(group))
+
+
+def participant_token_matches(app_keys: Keys, group: Group, given: str) -> bool:
+    """Is ``given`` the group's current participant token (constant-time)?"""
+    return bool(given) and keys.same(given.strip(), app_keys.participant_token(group))
 
 
 @dataclass(frozen=True)

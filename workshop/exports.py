@@ -52,6 +52,10 @@ TIDY_COLUMNS = (
     "note",
     "updated_at",
     "updated_by",
+    # Participants' revealed vote spread (counts per choice, never who voted what)
+    # and the tutor's note on a disagreement.
+    "votes",
+    "votes_note",
 )
 ACTION_COLUMNS = (
     "workshop",
@@ -101,6 +105,7 @@ def tidy_csv(rubric: Rubric, snapshot: Snapshot, lang: str, *, bom: bool = True)
     rows = []
     for group, section, item, answer in answer_cells(rubric, snapshot):
         value, _valid = stored_value(rubric, item.id, answer.value if answer else None)
+        votes = snapshot.votes.get(group.id, {}).get(item.id)
         rows.append(
             (
                 workshop.title,
@@ -115,6 +120,8 @@ def tidy_csv(rubric: Rubric, snapshot: Snapshot, lang: str, *, bom: bool = True)
                 answer.note if answer else "",
                 answer.updated_at if answer else "",
                 answer.updated_by if answer else "",
+                votes.summary if votes else "",
+                votes.note if votes else "",
             )
         )
     return _csv_text(rows, TIDY_COLUMNS, bom)

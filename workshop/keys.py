@@ -90,6 +90,17 @@ def results_token(key: bytes, workshop_id: str, group_id: str, generation: int) 
     return base64.urlsafe_b64encode(digest).decode("ascii")[:TOKEN_LENGTH]
 
 
+def participant_token(key: bytes, workshop_id: str, group_id: str, generation: int) -> str:
+    """The group's participant token: opens voting and viewing, never the group's answers.
+
+    A purpose label of its own ("participate") makes it unrelated to the join code
+    and the results token of the same group and generation; regenerating the
+    group's links (its generation) invalidates it with them.
+    """
+    digest = _digest(key, "participate", workshop_id, group_id, str(generation))
+    return base64.urlsafe_b64encode(digest).decode("ascii")[:TOKEN_LENGTH]
+
+
 def history_token(key: bytes, generation: int) -> str:
     """The read-only link to the history of every ML system across rounds."""
     digest = _digest(key, "history", str(generation))

@@ -11,7 +11,9 @@ from qrcode.image.pil import PilImage
 from workshop.models import Group, Workshop
 
 #: The app's page addresses (url_path of each st.Page), which never belong to its base.
-PAGE_PATHS: frozenset[str] = frozenset({"host", "present", "tutor", "wrapup", "history", "results"})
+PAGE_PATHS: frozenset[str] = frozenset(
+    {"host", "present", "tutor", "wrapup", "history", "results", "vote"}
+)
 
 
 def app_base_url(page_url: str) -> str:
@@ -35,6 +37,12 @@ def join_link(base_url: str, workshop: Workshop, group: Group, code: str) -> str
     """The tutor's link: opens the scoring page for this group with its code filled in."""
     query = urlencode({"w": workshop.id, "g": group.id, "code": code, "lang": workshop.language})
     return f"{base_url.rstrip('/')}/tutor?{query}"
+
+
+def participant_link(base_url: str, workshop: Workshop, group: Group, token: str) -> str:
+    """A participant's link: the group's voting page on a phone; it can vote, never answer."""
+    query = urlencode({"w": workshop.id, "g": group.id, "token": token, "lang": workshop.language})
+    return f"{base_url.rstrip('/')}/vote?{query}"
 
 
 def results_link(base_url: str, workshop_id: str, token: str, language: str = "en") -> str:

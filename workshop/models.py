@@ -131,6 +131,22 @@ class ClockState:
 
 
 @dataclass(frozen=True)
+class VoteRecord:
+    """What the shared record keeps of participants' votes on one test of one group.
+
+    ``summary`` is the revealed round's spread as counts per choice
+    (:func:`workshop.votes.summary_text`), never who voted what: individual
+    votes stay in the local votes file of the machine that took them. ``note``
+    is the tutor's word on why the group disagreed.
+    """
+
+    group_id: str
+    item_id: str
+    summary: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class ActionItem:
     id: str
     workshop_id: str
@@ -171,6 +187,8 @@ class Snapshot:
     problems: tuple[Problem, ...] = ()
     fetched_at: float = 0.0
     extra: dict[str, str] = field(default_factory=dict)
+    #: Participants' vote summaries: group id -> item id -> record (see VoteRecord).
+    votes: dict[str, dict[str, VoteRecord]] = field(default_factory=dict)
 
     def group(self, group_id: str) -> Group:
         for group in self.groups:
@@ -191,4 +209,5 @@ class Snapshot:
             groups=(self.group(group_id),),
             answers={group_id: self.group_answers(group_id)},
             actions=tuple(a for a in self.actions if a.group_id == group_id),
+            votes={group_id: self.votes.get(group_id, {})},
         )

@@ -20,11 +20,15 @@ from workshop.outbox import Outbox
 from workshop.store.base import Store
 from workshop.sync import SyncEngine
 from workshop.throttle import Throttle
+from workshop.vote_box import VoteBox
 
 #: What a failed attempt counts against besides its session (see workshop.throttle), and
 #: how many failures an address has free: a room behind one NAT shares it.
 ADDRESS_KEY = "address:"
 ADDRESS_FREE_FAILURES = 20
+
+#: Participants' votes, in the data folder (workshop.vote_box).
+VOTES_NAME = "votes.sqlite3"
 
 #: The last read of the Google Sheet, in the data folder (workshop.store.sheets.kept).
 KEPT_COPY_NAME = "sheets-last-read.json"
@@ -40,9 +44,12 @@ class Runtime:
     keys: Keys
     #: Failed codes, passcodes and tokens of every session of this process.
     throttle: Throttle
+    #: Participants' votes (local; their summaries go out with the groups' commits).
+    votes: VoteBox
 
     def close(self) -> None:
         self.engine.close()
+        self.votes.close()
         self.outbox.close()
         self.coordination.close()
         self.store.close()
@@ -85,10 +92,13 @@ def open_runtime(settings: Settings, *, start: bool = True) -> Runtime:
         store = SqliteStore(settings.db_path)
         interval = 0.0
     outbox = Outbox(settings.outbox_path)
+    record = record_id(settings, store)
+    votes = VoteBox(settings.outbox_path.with_name(VOTES_NAME), record)
     engine = SyncEngine(
         store,
         outbox,
-        record=record_id(settings, store),
+        record=record,
+        votes=votes,
         send_interval=interval,
         slots=SendSlots(coordination),
         observe_edits=settings.uses_sheets,
@@ -97,4 +107,4 @@ def open_runtime(settings: Settings, *, start: bool = True) -> Runtime:
         engine.start()
     # The throttle's clock is the app's time source, which tests replace with their own.
     throttle = Throttle(free_by_prefix={ADDRESS_KEY: ADDRESS_FREE_FAILURES}, clock=timesource.now)
-    return Runtime(store, outbox, engine, coordination, app_keys, throttle)
+    return Runtime(store, outbox, engine, coordination, app_keys, throttle, votes)

@@ -42,6 +42,7 @@ from workshop.store.base import (
     StoreUnavailable,
     WorkshopClosed,
 )
+from workshop.vote_box import Outgoing, VoteBox
 
 LOG = logging.getLogger(__name__)
 
@@ -94,8 +95,11 @@ class SyncEngine:
         wall: Callable[[], float] = time.time,
         observe_edits: bool = False,
         owner: str | None = None,
+        votes: VoteBox | None = None,
     ) -> None:
         self.store = store
+        #: Participants' vote summaries ride along with the groups' commits (workshop.vote_box).
+        self.votes = votes
         self.outbox = outbox
         self.record_id = record
         self.send_interval = send_interval
@@ -195,7 +199,8 @@ class SyncEngine:
 
     def _send_due(self) -> float:
         now = self.clock()
-        self._waiting = bool(self.outbox.pending(self.record_id))
+        summaries = self.votes.due() if self.votes is not None else []
+        self._waiting = bool(summaries) or bool(self.outbox.pending(self.record_id))
         if now < self._retry_at:
             return self._retry_at - now
         if not self._waiting:
@@ -216,20 +221,26 @@ class SyncEngine:
         entries = self.outbox.claim(
             self.record_id, self.owner, lease=LEASE_SECONDS, now=self.wall()
         )
-        if not entries:
+        if not entries and not summaries:
             return IDLE_SECONDS
         self._last_send = now
-        self._send(entries)
+        self._send(entries, summaries)
         return 0.0 if self._failures == 0 else max(0.0, self._retry_at - self.clock())
 
-    def _send(self, entries: Sequence[Entry]) -> None:
+    def _send(self, entries: Sequence[Entry], summaries: Sequence[Outgoing] = ()) -> None:
         grouped = _group_sets(entries)
+        by_group: dict[tuple[str, str], list[Outgoing]] = {}
+        for summary in summaries:
+            by_group.setdefault((summary.workshop_id, summary.group_id), []).append(summary)
+        # A group with votes waiting but no changes still gets its (patch-less) set.
+        grouped += [(key, []) for key in by_group if key not in dict(grouped)]
         sets = [
             PatchSet(
                 workshop_id,
                 group_id,
                 [e.patch for e in group_entries],
                 self.outbox.known_at(self.record_id, workshop_id, group_id),
+                votes=[o.record for o in by_group.get((workshop_id, group_id), [])],
             )
             for (workshop_id, group_id), group_entries in grouped
         ]
@@ -248,7 +259,12 @@ class SyncEngine:
         stuck: list[Entry] = []
         stuck_error: StoreError | None = None
         now = self.wall()
-        for (_key, group_entries), result in zip(grouped, results, strict=True):
+        done: list[Outgoing] = []
+        for (key, group_entries), result in zip(grouped, results, strict=True):
+            if not isinstance(result, StoreError) or isinstance(result, NotFound | WorkshopClosed):
+                done.extend(by_group.get(key, []))  # in the record, or never will be
+            else:
+                stuck_error = result
             if isinstance(result, NotFound):
                 LOG.warning("Dropping %d change(s): %s", len(group_entries), result)
                 self.outbox.drop(group_entries, str(result), now=now)
@@ -260,8 +276,10 @@ class SyncEngine:
                 stuck_error = result
             else:
                 self._settle(group_entries, result, now)
+        if self.votes is not None and done:
+            self.votes.sent(done)
         self.sends += 1
-        if stuck and stuck_error is not None:
+        if stuck_error is not None:
             self._failed(stuck, stuck_error, CONFIG_RETRY_SECONDS)
         else:
             self._failures = 0

@@ -32,6 +32,7 @@ from workshop.compare import weakest_section as compare_weakest_section
 from workshop.content.model import Item, Rubric, Section
 from workshop.models import Answer, Group, Snapshot
 from workshop.scoring import GroupScore, score_answers, valid_answers
+from workshop.vote_spreads import disagreements
 
 Translate = Callable[..., str]
 
@@ -45,6 +46,7 @@ KIND_WEAKEST = "weakest_section"
 KIND_GAP = "common_gap"
 KIND_TEACH = "teach"
 KIND_NOT_ENOUGH = "not_enough"
+KIND_DISAGREE = "disagreement"
 
 
 # --------------------------------------------------------------------------- texts
@@ -300,6 +302,10 @@ def discussion_prompts(
                 )
             )
 
+    disagreement = _disagreement_prompt(rubric, snapshot, lang, t, named)
+    if disagreement is not None:
+        prompts.append(disagreement)
+
     if len(answering) < 2:
         prompts.append(
             Prompt(
@@ -347,3 +353,32 @@ def discussion_prompts(
             )
         )
     return prompts
+
+
+def _disagreement_prompt(
+    rubric: Rubric,
+    snapshot: Snapshot,
+    lang: str,
+    t: Translate,
+    named: Callable[[Sequence[str]], tuple[tuple[str, ...], str]],
+) -> Prompt | None:
+    """ "Where we disagreed most" (see :func:`workshop.vote_spreads.disagreements`)."""
+    found = disagreements(
+        rubric,
+        snapshot,
+        t,
+        lambda group_id: named([group_id])[1],
+        lambda parts: join_names(parts, lang),
+        lang,
+    )
+    if found is None:
+        return None
+    detail, item_ids, group_ids = found
+    return Prompt(
+        kind=KIND_DISAGREE,
+        title=t("votes.prompt_title"),
+        detail=detail,
+        item_ids=item_ids,
+        questions=_questions(rubric, item_ids[:MAX_LOW_ITEMS], lang),
+        group_ids=named(group_ids)[0],
+    )

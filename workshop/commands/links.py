@@ -16,9 +16,11 @@ import sys
 from workshop.access import keys_from_settings
 from workshop.commands.texts import cli_text
 from workshop.config import SettingsError, load_settings
-from workshop.links import history_link, join_link, results_link
+from workshop.content import program_texts
+from workshop.links import history_link, join_link, participant_link, results_link
 from workshop.store.base import NotFound, StoreError
 from workshop.store.factory import open_store
+from workshop.templates import translate
 
 EXIT_OK, EXIT_ERROR, EXIT_CONFIG = 0, 1, 2
 #: Where ``streamlit run`` and ``workshop serve`` listen unless told otherwise.
@@ -58,6 +60,9 @@ def _lines(args: argparse.Namespace) -> list[str]:
                 lines.append(f"    {join_link(base, workshop, group, code)}")
                 token = app_keys.results_token(workshop, group)
                 lines.append(f"    {results_link(base, workshop.id, token, workshop.language)}")
+                voting = participant_link(base, workshop, group, app_keys.participant_token(group))
+                label = translate(program_texts(), "votes.cli_participant_link", lang)
+                lines.append(f"    {label} {voting}")
             lines.append(cli_text("links_results_all", lang))
             token = app_keys.results_token(workshop)
             lines.append(f"    {results_link(base, workshop.id, token, workshop.language)}")

@@ -26,6 +26,7 @@ from workshop.models import (
     Group,
     PatchOutcome,
     Snapshot,
+    VoteRecord,
     Workshop,
 )
 
@@ -38,12 +39,18 @@ Patches = Sequence[FieldPatch]
 
 @dataclass(frozen=True)
 class PatchSet:
-    """One group's waiting patches, for :meth:`Store.apply_many`."""
+    """One group's waiting patches, for :meth:`Store.apply_many`.
+
+    ``votes`` are the group's vote summaries waiting to be written: they ride
+    along with the group's patches (on Sheets, in the same commit), so votes
+    never cost a request of their own.
+    """
 
     workshop_id: str
     group_id: str
     patches: Patches
     known_at: KnownAt | None = None
+    votes: Sequence[VoteRecord] = ()
 
 
 class StoreError(Exception):
@@ -187,14 +194,15 @@ class Store(ABC):
         results: list[list[PatchOutcome] | StoreError] = []
         for patch_set in sets:
             try:
-                results.append(
-                    self.apply_patches(
-                        patch_set.workshop_id,
-                        patch_set.group_id,
-                        patch_set.patches,
-                        known_at=patch_set.known_at,
-                    )
+                outcomes = self.apply_patches(
+                    patch_set.workshop_id,
+                    patch_set.group_id,
+                    patch_set.patches,
+                    known_at=patch_set.known_at,
                 )
+                if patch_set.votes:
+                    self.save_votes(patch_set.workshop_id, patch_set.group_id, patch_set.votes)
+                results.append(outcomes)
             except StoreUnavailable:
                 raise  # nothing else will get through either: the caller retries them all
             except StoreError as error:
@@ -225,6 +233,15 @@ class Store(ABC):
                 ),
             )
         )
+
+    @abstractmethod
+    def save_votes(self, workshop_id: str, group_id: str, votes: Sequence[VoteRecord]) -> None:
+        """Write one group's vote summaries (each replaces its test's previous one).
+
+        Refused like answers: :class:`NotFound` for an unknown group,
+        :class:`WorkshopClosed` once the host closed the workshop. Callers send
+        them through :meth:`apply_many` with the group's patches.
+        """
 
     @abstractmethod
     def set_clock(self, workshop_id: str, clock: ClockState) -> None:

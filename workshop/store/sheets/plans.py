@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from workshop.models import FieldPatch
+from workshop.models import FieldPatch, VoteRecord
 from workshop.scoring import normalize_item_id
 from workshop.store.base import KnownAt
 from workshop.store.decisions import STAMP, answer_fields, decide_patches
@@ -98,6 +98,25 @@ def forced_writes(
     for item_id, value, note in changes:
         named = answer_values(value, note, updated_at, updated_by)
         _place(plan, sheet, values, item_id, named, new_row)
+    return plan
+
+
+def vote_writes(sheet: AnswerSheet, votes: Sequence[VoteRecord]) -> CommitWrites:
+    """Vote summaries into the ``votes`` and ``votes_note`` cells of their items' rows.
+
+    Rows are found by item id in this read, like answers. A worksheet made
+    before votes existed has no such columns (``sheets prepare`` adds them) and
+    an item whose row a person deleted has no row: those summaries are skipped
+    (they stay in the local votes file); their number is the plan's result.
+    """
+    plan = CommitWrites(result=0)
+    for vote in votes:
+        row = sheet.rows.get(normalize_item_id(vote.item_id))
+        cells = sheet.header.cells({"votes": vote.summary, "votes_note": vote.note})
+        if row is None or len(cells) < 2:
+            plan.result += 1
+            continue
+        plan.put(sheet.title, row, cells)
     return plan
 
 

@@ -31,6 +31,7 @@ from workshop.store.sheets.layout.cells import as_row, cell, next_free_row
 from workshop.store.sheets.layout.columns import (
     ACTIONS,
     ANSWERS_HEADER,
+    GROUP_SHEET_HEADER,
     GROUPS,
     HEADERS,
     HOSTS,
@@ -158,9 +159,9 @@ class StructurePlan:
     def group_sheet(self, title: str, rubric: Rubric | None, lang: str) -> None:
         """A new group worksheet: header, one row per item, dropdown, frozen header."""
         sheet_id = self.new_sheet_id()
-        rows = answer_sheet_values(rubric, lang) if rubric else [list(ANSWERS_HEADER)]
+        rows = answer_sheet_values(rubric, lang) if rubric else [list(GROUP_SHEET_HEADER)]
         total = len(rows) + SPARE_ROWS
-        self.requests.append(add_sheet_request(title, sheet_id, total, len(ANSWERS_HEADER)))
+        self.requests.append(add_sheet_request(title, sheet_id, total, len(GROUP_SHEET_HEADER)))
         score_col = ANSWERS_HEADER.index("score")
         choices = score_choices(rubric)
         self.requests.append(score_validation_request(sheet_id, score_col, total, choices))
@@ -173,8 +174,8 @@ class StructurePlan:
     ) -> None:
         """An existing group worksheet: missing header cells and item rows, dropdown, frozen row."""
         values = self.state.values.get(title, [])
-        header = read_header(values, ANSWERS_HEADER)
-        header = self.complete_header(title, header, ANSWERS_HEADER, report)
+        header = read_header(values, GROUP_SHEET_HEADER)
+        header = self.complete_header(title, header, GROUP_SHEET_HEADER, report)
         info = self.state.sheets[title]
         next_row = next_free_row(values)
         if rubric is not None:

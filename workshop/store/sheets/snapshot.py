@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from workshop.models import Answer, Group, Problem, Snapshot
+from workshop.models import Answer, Group, Problem, Snapshot, VoteRecord
 from workshop.store.base import NotFound
 from workshop.store.sheets.book import BookState, SharedBook
 from workshop.store.sheets.layout.columns import ACTIONS, GROUPS
@@ -52,6 +52,7 @@ def build_snapshot(
     problems.extend(tables.groups.problems)
     groups: list[Group] = []
     answers: dict[str, dict[str, Answer]] = {}
+    votes: dict[str, dict[str, VoteRecord]] = {}
     extra = {"spreadsheet_url": url}
     for group_row in tables.groups.of_workshop(workshop_id):
         group = group_row.group
@@ -64,6 +65,8 @@ def build_snapshot(
             for item_id, answer in sheet.answers.items()
             if answer.value or answer.note or answer.updated_at or answer.updated_by
         }
+        if sheet.votes:
+            votes[group.id] = dict(sheet.votes)
         info = state.sheets.get(sheet.title)
         if info is not None:
             extra[f"worksheet_url:{group.id}"] = f"{url}#gid={info.sheet_id}"
@@ -82,4 +85,5 @@ def build_snapshot(
         problems=tuple(problems),
         fetched_at=wall(),
         extra=extra,
+        votes=votes,
     )

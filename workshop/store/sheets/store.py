@@ -17,7 +17,15 @@ from typing import Any
 
 from workshop.config import Settings
 from workshop.content.model import Rubric
-from workshop.models import ActionItem, ClockState, Group, PatchOutcome, Snapshot, Workshop
+from workshop.models import (
+    ActionItem,
+    ClockState,
+    Group,
+    PatchOutcome,
+    Snapshot,
+    VoteRecord,
+    Workshop,
+)
 from workshop.scoring import AnswerRow
 from workshop.sheets_client import DEFAULT_TIMEOUT, RetryPolicy
 from workshop.store.base import (
@@ -281,6 +289,7 @@ class SheetsStore(Store):
                 self._group(each.workshop_id, each.group_id),
                 each.patches,
                 each.known_at,
+                each.votes,
             )
             for each in sets
         ]
@@ -306,6 +315,13 @@ class SheetsStore(Store):
             return
         group = self._group(workshop_id, group_id)
         self.commits.commit(writes.whole_answers(group, changes, updated_at, updated_by))
+
+    def save_votes(self, workshop_id: str, group_id: str, votes: Sequence[VoteRecord]) -> None:
+        """Vote summaries in the next group commit (the sender sends them with patches)."""
+        if votes:
+            self.commits.commit(
+                writes.vote_summaries(workshop_id, self._group(workshop_id, group_id), votes)
+            )
 
     def set_clock(self, workshop_id: str, clock: ClockState) -> None:
         self.commits.commit(writes.settings_cells(workshop_id, CLOCK_COLUMNS, clock_values(clock)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from workshop.models import ActionItem, Group
+from workshop.models import ActionItem, Group, VoteRecord
 from workshop.store.base import Changes, KnownAt, NotFound, Patches, WorkshopClosed
 from workshop.store.sheets import plans
 from workshop.store.sheets.book import BookState
@@ -35,9 +35,14 @@ def nothing(_state: BookState) -> CommitWrites:
 
 
 def patched_answers(
-    workshop_id: str, find: GroupFinder, patches: Patches, known_at: KnownAt | None
+    workshop_id: str,
+    find: GroupFinder,
+    patches: Patches,
+    known_at: KnownAt | None,
+    votes: Sequence[VoteRecord] = (),
 ) -> Planner:
-    """A group's field patches, each decided against its row as the commit read it.
+    """A group's field patches, each decided against its row as the commit read it,
+    and its waiting vote summaries in the same write.
 
     A workshop the host closed (as the commit read it) refuses them all.
     """
@@ -46,9 +51,17 @@ def patched_answers(
         found = find(state)
         if require_workshop(parsed(state), workshop_id).closed:
             raise WorkshopClosed(f"Workshop {workshop_id} is closed: answers are not changed.")
-        return plans.answer_writes(found.sheet, found.values, patches, known_at, found.new_row)
+        plan = plans.answer_writes(found.sheet, found.values, patches, known_at, found.new_row)
+        if votes:
+            plan.merge(plans.vote_writes(found.sheet, votes))
+        return plan
 
     return planner
+
+
+def vote_summaries(workshop_id: str, find: GroupFinder, votes: Sequence[VoteRecord]) -> Planner:
+    """A group's vote summaries alone (see :func:`patched_answers` for the usual way)."""
+    return patched_answers(workshop_id, find, (), None, votes)
 
 
 def whole_answers(find: GroupFinder, changes: Changes, updated_at: str, updated_by: str) -> Planner:

@@ -143,6 +143,22 @@ def _migration_3_no_secrets_in_records(conn: sqlite3.Connection) -> None:
     conn.execute('ALTER TABLE "groups" ADD COLUMN link_generation INTEGER NOT NULL DEFAULT 0')
 
 
+def _migration_4_vote_summaries(conn: sqlite3.Connection) -> None:
+    """Participants' vote summaries per test (counts per choice, never who voted what)."""
+    conn.execute(
+        """
+        CREATE TABLE vote_summaries (
+            workshop_id TEXT NOT NULL REFERENCES workshops (id) ON DELETE CASCADE,
+            group_id TEXT NOT NULL REFERENCES "groups" (id) ON DELETE CASCADE,
+            item_id TEXT NOT NULL,
+            summary TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (workshop_id, group_id, item_id)
+        )
+        """
+    )
+
+
 #: Schema migrations in order; the database's ``user_version`` counts those applied.
 #: Append new functions, never edit or reorder applied ones. Each runs inside the
 #: migration transaction, so use ``conn.execute`` (``executescript`` would commit early).
@@ -150,4 +166,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migration_1_initial,
     _migration_2_revisions,
     _migration_3_no_secrets_in_records,
+    _migration_4_vote_summaries,
 )

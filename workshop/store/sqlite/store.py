@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Unpack
 
@@ -20,6 +21,7 @@ from workshop.models import (
     Group,
     PatchOutcome,
     Snapshot,
+    VoteRecord,
     Workshop,
 )
 from workshop.store.base import (
@@ -33,7 +35,7 @@ from workshop.store.base import (
 )
 from workshop.store.decisions import answer_fields, decide_patches
 from workshop.store.sqlite.database import Database, DatabaseOptions
-from workshop.store.sqlite.tables import ACTIONS, ANSWERS, CLOCK, GROUPS, WORKSHOPS
+from workshop.store.sqlite.tables import ACTIONS, ANSWERS, CLOCK, GROUPS, VOTES, WORKSHOPS
 
 #: An answer's row is found by these columns.
 ANSWER_KEY = ("workshop_id", "group_id", "item_id")
@@ -103,6 +105,10 @@ class SqliteStore(Store):
             answers.setdefault(answer.group_id, {})[answer.item_id] = answer
         clock_row = conn.execute(CLOCK.select("workshop_id = ?"), key).fetchone()
         actions = conn.execute(ACTIONS.select("workshop_id = ?", "priority, rowid"), key)
+        votes: dict[str, dict[str, VoteRecord]] = {}
+        for vote_row in conn.execute(VOTES.select("workshop_id = ?"), key):
+            vote = VOTES.read(vote_row)
+            votes.setdefault(vote.group_id, {})[vote.item_id] = vote
         return Snapshot(
             workshop=WORKSHOPS.read(row),
             groups=groups,
@@ -110,6 +116,7 @@ class SqliteStore(Store):
             clock=ClockState() if clock_row is None else CLOCK.read(clock_row),
             actions=tuple(map(ACTIONS.read, actions)),
             fetched_at=time.time(),
+            votes=votes,
         )
 
     # -- reads ------------------------------------------------------------------------------
@@ -243,6 +250,19 @@ class SqliteStore(Store):
             if changed:
                 self._bump(conn, workshop_id)
             return decisions.outcomes
+
+    def save_votes(self, workshop_id: str, group_id: str, votes: Sequence[VoteRecord]) -> None:
+        with self.db.transaction("saving vote summaries", write=True) as conn:
+            self._require_group(conn, workshop_id, group_id)
+            closed = conn.execute("SELECT closed FROM workshops WHERE id = ?", (workshop_id,))
+            if closed.fetchone()["closed"]:
+                raise WorkshopClosed(f"Workshop {workshop_id} is closed: votes are not changed.")
+            conn.executemany(
+                VOTES.upsert(ANSWER_KEY),
+                [VOTES.values(replace(vote, group_id=group_id), workshop_id) for vote in votes],
+            )
+            if votes:
+                self._bump(conn, workshop_id)
 
     def set_clock(self, workshop_id: str, clock: ClockState) -> None:
         with self.db.transaction("saving the clock", write=True) as conn:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from workshop.models import ActionItem, Answer, ClockState, Group, Workshop
+from workshop.models import ActionItem, Answer, ClockState, Group, VoteRecord, Workshop
 from workshop.store.records import Record
 
 if TYPE_CHECKING:
@@ -74,3 +74,4 @@ GROUPS = Table('"groups"', Record(Group))
 ANSWERS = Table("answers", Record(Answer), scope=("workshop_id",))
 CLOCK = Table("clock", Record(ClockState), scope=("workshop_id",))
 ACTIONS = Table("actions", Record(ActionItem))
+VOTES = Table("vote_summaries", Record(VoteRecord), scope=("workshop_id",))

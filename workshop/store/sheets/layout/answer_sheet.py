@@ -10,21 +10,23 @@ to fix.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workshop.answers import AnswerError, answer_choices, parse_answer
 from workshop.content.model import Rubric
-from workshop.models import Answer, Group, Problem
+from workshop.models import Answer, Group, Problem, VoteRecord
 from workshop.scoring import normalize_item_id
 from workshop.store.sheets.layout.cells import Values, cell, is_blank, next_free_row
 from workshop.store.sheets.layout.columns import (
     ANSWERS_HEADER,
+    GROUP_SHEET_HEADER,
     KEY_COLUMNS,
     Header,
     header_problems,
     read_header,
 )
 from workshop.store.sheets.layout.messages import message, where_row, where_sheet
+from workshop.votes import VoteError, parse_summary
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class AnswerSheet:
     problems: tuple[Problem, ...]
     next_row: int
     present: bool = True
+    votes: dict[str, VoteRecord] = field(default_factory=dict)  # item id -> votes cells
 
     @property
     def readable(self) -> bool:
@@ -69,7 +72,7 @@ def missing_worksheet(
 
 def sheet_rows(values: Values) -> tuple[Header, list[SheetRow]]:
     """Every non-blank data row of a group worksheet as typed (no validation)."""
-    header = read_header(values, ANSWERS_HEADER)
+    header = read_header(values, GROUP_SHEET_HEADER)
     rows = []
     for index, row in enumerate(values[1:], start=2):
         if is_blank(row):
@@ -107,6 +110,7 @@ def parse_answer_sheet(
 
     known = {item.id: item for item in rubric.items} if rubric else None
     answers: dict[str, Answer] = {}
+    votes: dict[str, VoteRecord] = {}
     item_rows: dict[str, int] = {}
 
     def report(row: SheetRow, code: str, item_id: str = "", **params: object) -> None:
@@ -141,6 +145,15 @@ def parse_answer_sheet(
             reason = score_error(sheet_row.score, rubric, known[item_id].na_allowed, item_id, lang)
             if reason:
                 report(sheet_row, "bad_score", item_id, reason=reason)
+        summary = cell(full, header.col("votes")).strip()
+        vote_note = cell(full, header.col("votes_note")).strip()
+        if summary or vote_note:
+            votes[item_id] = VoteRecord(group.id, item_id, summary, vote_note)
+            if rubric is not None and known is not None:
+                try:
+                    parse_summary(rubric, known[item_id], summary)
+                except VoteError:
+                    report(sheet_row, "bad_votes", item_id, value=summary)
     if rubric is not None:
         for item in rubric.items:
             if item.id not in item_rows:
@@ -152,7 +165,7 @@ def parse_answer_sheet(
                         item_id=item.id,
                     )
                 )
-    return AnswerSheet(title, header, answers, item_rows, tuple(problems), next_row)
+    return AnswerSheet(title, header, answers, item_rows, tuple(problems), next_row, votes=votes)
 
 
 def score_error(text: str, rubric: Rubric, na_allowed: bool, item_id: str, lang: str) -> str:
@@ -184,10 +197,10 @@ def item_row_values(rubric: Rubric, item_id: str, lang: str) -> dict[str, str]:
 
 def answer_sheet_values(rubric: Rubric, lang: str) -> list[list[str]]:
     """A new group worksheet: the header row and one row per rubric item, unanswered."""
-    rows = [list(ANSWERS_HEADER)]
+    rows = [list(GROUP_SHEET_HEADER)]
     for item in rubric.items:
         base = item_row_values(rubric, item.id, lang)
-        rows.append([base.get(name, "") for name in ANSWERS_HEADER])
+        rows.append([base.get(name, "") for name in GROUP_SHEET_HEADER])
     return rows
 
 

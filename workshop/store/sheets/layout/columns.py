@@ -80,6 +80,11 @@ ANSWERS_HEADER: tuple[str, ...] = (
     "updated_at",
     "updated_by",
 )
+#: Participants' vote summary of each test, and the tutor's note on a disagreement.
+#: Optional: worksheets made before votes lack them (``sheets prepare`` adds them),
+#: and their absence is no problem; new worksheets have them after ANSWERS_HEADER.
+VOTE_COLUMNS: tuple[str, ...] = ("votes", "votes_note")
+GROUP_SHEET_HEADER: tuple[str, ...] = (*ANSWERS_HEADER, *VOTE_COLUMNS)
 HOSTS_HEADER: tuple[str, ...] = ("workshop_id", "passcode_hash")
 HEADERS: dict[str, tuple[str, ...]] = {
     SETTINGS: SETTINGS_HEADER,
