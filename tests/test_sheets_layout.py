@@ -237,10 +237,11 @@ def test_sheet_rows_keep_cells_as_typed_for_the_cli() -> None:
 
 def test_new_answer_sheet_has_header_and_one_row_per_item_in_the_language() -> None:
     rows = answer_sheet_values(RUBRIC, "ja")
-    assert rows[0] == list(ANSWERS_HEADER)
+    # the answers' columns, then the participants' vote summary and its note
+    assert rows[0] == [*ANSWERS_HEADER, "votes", "votes_note"]
     assert [r[0] for r in rows[1:]] == ITEMS
     assert rows[1][1:3] == ["data（ja）", "data-1（ja）"]
-    assert all(r[3:] == ["", "", "", ""] for r in rows[1:])
+    assert all(r[3:] == ["", "", "", "", "", ""] for r in rows[1:])
 
 
 # ------------------------------------------------------------ Settings / Groups / Actions

@@ -44,9 +44,10 @@ from workshop.models import (
     ClockState,
     FieldPatch,
     Group,
+    VoteRecord,
     Workshop,
 )
-from workshop.store.base import NotFound, Store, StoreError
+from workshop.store.base import NotFound, PatchSet, Store, StoreError, WorkshopClosed
 from workshop.store.sqlite import SqliteStore
 
 BackendFactory = Callable[[Path], AbstractContextManager[Store]]
@@ -651,3 +652,56 @@ def test_the_revision_moves_with_every_change_and_only_then(store: Store) -> Non
     assert second != first
     store.set_clock(workshop.id, ClockState(segment=1, status="running", started_at=5.0))
     assert store.revision(workshop.id) not in (first, second)
+
+
+# -- participants' vote summaries ----------------------------------------------------------
+
+
+def test_vote_summaries_ride_with_the_groups_patches_and_read_back(store: Store) -> None:
+    workshop, groups = setup_workshop(store)
+    g0, g1 = groups[0].id, groups[1].id
+    summary = "0=1; 0.5=3; 1=2; ?=1"
+    first = store.apply_many(
+        [
+            PatchSet(
+                workshop.id,
+                g0,
+                [patch("data-1", "value", "0.5", "", T1)],
+                votes=[VoteRecord(g0, "data-1", summary, "=SUM(A1) some count manual runs")],
+            ),
+            # a group with votes waiting and no change of its own
+            PatchSet(workshop.id, g1, [], votes=[VoteRecord(g1, "model-3", "1=4", "")]),
+        ]
+    )
+    assert [[o.result for o in r] for r in first if isinstance(r, list)] == [["written"], []]
+    snap = store.snapshot(workshop.id)
+    # verbatim (a formula-looking note stays text), and the answer beside it untouched
+    assert snap.votes[g0] == {
+        "data-1": VoteRecord(g0, "data-1", summary, "=SUM(A1) some count manual runs")
+    }
+    assert snap.votes[g1] == {"model-3": VoteRecord(g1, "model-3", "1=4", "")}
+    assert snap.group_answers(g0)["data-1"].value == "0.5"
+    assert "model-3" not in snap.group_answers(g1)  # a summary is not an answer
+
+    # A later round replaces the summary; an answer patch alone leaves it as it was.
+    store.apply_many([PatchSet(workshop.id, g1, [], votes=[VoteRecord(g1, "model-3", "0=2", "")])])
+    store.apply_patches(workshop.id, g1, [patch("model-3", "value", "0", "", T2)])
+    snap = store.snapshot(workshop.id)
+    assert snap.votes[g1]["model-3"].summary == "0=2"
+    assert snap.group_answers(g1)["model-3"].value == "0"
+    assert snap.only_group(g0).votes == {g0: snap.votes[g0]}
+
+
+def test_vote_summaries_move_the_revision_and_are_refused_like_answers(store: Store) -> None:
+    workshop, groups = setup_workshop(store)
+    _, other_groups = setup_workshop(store, "w_two")
+    gid = groups[0].id
+    before = store.revision(workshop.id)
+    store.save_votes(workshop.id, gid, [VoteRecord(gid, "data-2", "1=1", "")])
+    assert store.revision(workshop.id) != before
+    with pytest.raises(NotFound):
+        store.save_votes(workshop.id, other_groups[0].id, [VoteRecord("x", "data-1", "1=1")])
+    store.update_workshop(replace(workshop, closed=True))
+    with pytest.raises(WorkshopClosed):
+        store.save_votes(workshop.id, gid, [VoteRecord(gid, "data-2", "0=1", "")])
+    assert store.snapshot(workshop.id).votes[gid]["data-2"].summary == "1=1"

@@ -425,7 +425,7 @@ def test_renaming_a_group_renames_its_worksheet_and_keeps_answers(
 def test_save_for_an_item_without_a_row_appends_one(fx: SheetsFixture, clock: ManualClock) -> None:
     store = open_store(fx, clock, rubric_loader=lambda _id: None)  # an unknown rubric
     groups = setup(store)
-    assert sheet_values(fx)["Team A"] == [list(ANSWERS_HEADER)]
+    assert sheet_values(fx)["Team A"] == [[*ANSWERS_HEADER, "votes", "votes_note"]]
     save(store, groups[0], ("custom-1", "1", "a"), ("custom-2", "0", "b"))
     save(store, groups[0], ("custom-1", "0.5", "again"))
     rows = sheet_values(fx)["Team A"]
