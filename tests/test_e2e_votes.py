@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from tests.support.browser import field_selector, launch, save_screenshot, wait_
 from tests.support.server import KEYS, streamlit_app
 from workshop.links import participant_link
 from workshop.store.sqlite import SqliteStore
+from workshop.vote_box import VoteBox
 from workshop.workshops import GroupDraft, create_workshop
 
 pytestmark = pytest.mark.browser
@@ -35,6 +37,20 @@ WAIT = 15_000
 def _votes_shown(page: Page) -> None:
     expect(page.get_by_text("Votes revealed")).to_have_count(0)
     expect(page.locator("code", has_text="█")).to_have_count(0)
+
+
+def _recorded(folder: Path, workshop_id: str, group_id: str) -> tuple[str, str]:
+    """data-1's vote summary and note in the record, once the sender wrote them (5 s)."""
+    deadline = time.monotonic() + 5
+    while True:
+        store = SqliteStore(folder / "e2e.sqlite3")
+        try:
+            record = store.snapshot(workshop_id).votes.get(group_id, {}).get("data-1")
+        finally:
+            store.close()
+        if (record is not None and record.note) or time.monotonic() > deadline:
+            return (record.summary, record.note) if record else ("", "")
+        time.sleep(0.2)
 
 
 def _vote(page: Page, choice: str) -> None:
@@ -74,8 +90,9 @@ def test_votes_hidden_until_reveal_then_everywhere_and_the_answer_stays_the_tuto
             phone.goto(url)
             wait_for_app(phone)
             if n < 2:
-                phone.get_by_label("Your name").fill(("Aki", "Ben")[n])
-                phone.get_by_label("Your name").press("Enter")
+                name = phone.get_by_role("textbox", name="Your name (optional)")
+                name.fill(("Aki", "Ben")[n])
+                name.press("Enter")
             phones.append(phone)
         expect(phones[0].get_by_text("Waiting for your tutor")).to_be_visible(timeout=WAIT)
 
@@ -101,8 +118,12 @@ def test_votes_hidden_until_reveal_then_everywhere_and_the_answer_stays_the_tuto
         phones[0].reload()
         wait_for_app(phones[0])
         expect(phones[0].get_by_text("Your vote: 0 · Not done")).to_be_visible(timeout=WAIT)
+        name = phones[0].get_by_role("textbox", name="Your name (optional)")
+        expect(name).to_have_value("Aki")  # kept in the address, like the participant id
         expect(tutor.get_by_text("3 of 3 participant(s) voted")).to_be_visible(timeout=WAIT)
         save_screenshot(phones[0], "participant-vote-en.png")
+        phones[2].wait_for_timeout(300)
+        save_screenshot(phones[2], "participant-vote-ja.png")
 
         tutor.get_by_role("button", name="Reveal votes").click()
         for phone in phones[:2]:
@@ -116,6 +137,8 @@ def test_votes_hidden_until_reveal_then_everywhere_and_the_answer_stays_the_tuto
         expect(tutor.get_by_text("0×1 · 1×2")).to_be_visible(timeout=WAIT)
         tutor.get_by_label("Why did the group disagree?").fill("manual runs count as 0?")
         tutor.get_by_label("Why did the group disagree?").press("Enter")
+        tutor.wait_for_timeout(500)
+        save_screenshot(tutor, "tutor-votes-en.png")
 
         # The tutor sets the group's answer, as today.
         tutor.get_by_role("tab", name="Data").click()
@@ -125,10 +148,36 @@ def test_votes_hidden_until_reveal_then_everywhere_and_the_answer_stays_the_tuto
         expect(tutor.get_by_text("All changes saved")).to_be_visible(timeout=20_000)
         expect(phones[0].get_by_text("The group's answer: 1")).to_be_visible(timeout=WAIT)
         expect(phones[0].get_by_text("manual runs count as 0?")).to_be_visible(timeout=WAIT)
+        expect(tutor.get_by_text("All changes saved")).to_be_visible(timeout=20_000)
         phones[0].wait_for_timeout(500)
         save_screenshot(phones[0], "participant-revealed-en.png")
         phones[2].wait_for_timeout(2500)
         save_screenshot(phones[2], "participant-revealed-ja.png")
+
+        # In the record: the revealed spread (counts only) and the tutor's note.
+        assert _recorded(tmp_path, workshop.id, group.id) == (
+            "0=1; 0.5=0; 1=2; ?=0",
+            "manual runs count as 0?",
+        )
+
+        # The host turns anonymity off; a second round shows who voted what.
+        votes = VoteBox(tmp_path / "votes.sqlite3", f"local:{(tmp_path / 'e2e.sqlite3').resolve()}")
+        votes.set_anonymous(workshop.id, False)
+        votes.close()
+        tutor.get_by_role("button", name="Vote again").click()
+        for phone in phones:
+            expect(
+                phone.get_by_text("You have not voted on this test yet.").or_(
+                    phone.get_by_text("このテストにはまだ投票していません。")
+                )
+            ).to_be_visible(timeout=WAIT)
+        _vote(phones[0], "0.5")
+        _vote(phones[1], "0.5")
+        expect(tutor.get_by_text("2 of 3 participant(s) voted")).to_be_visible(timeout=WAIT)
+        tutor.get_by_role("button", name="Reveal votes").click()
+        expect(phones[1].get_by_text("Aki, Ben")).to_be_visible(timeout=WAIT)
+        expect(phones[1].get_by_text("The votes are close")).to_be_visible(timeout=WAIT)
+        expect(phones[1].get_by_text("Votes are anonymous")).to_have_count(0)
 
         # The participant link is no join code: the tutor page refuses it, on the server.
         intruder = phones[1]
@@ -154,4 +203,5 @@ def test_votes_hidden_until_reveal_then_everywhere_and_the_answer_stays_the_tuto
     store.close()
     assert snapshot.group_answers(group.id)["data-1"].value == "1"
     record = snapshot.votes[group.id]["data-1"]
-    assert (record.summary, record.note) == ("0=1; 0.5=0; 1=2; ?=0", "manual runs count as 0?")
+    # the last revealed round, counts only; the note belonged to the first round
+    assert (record.summary, record.note) == ("0=0; 0.5=2; 1=0; ?=0", "")

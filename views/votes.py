@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views import auth, context, language, live, markup, rubric_display, vote_display
+from views import auth, context, language, live, markup, vote_display
 from workshop import clock, timesource
 from workshop.access import participant_token_matches
-from workshop.answers import format_level
-from workshop.models import Group
+from workshop.answers import NA_TEXT, format_level
+from workshop.content.model import Item
+from workshop.models import Group, Snapshot
 from workshop.presentation import escape_markdown
 from workshop.security import new_id
-from workshop.vote_box import MAX_PARTICIPANT_NAME, PRESENCE_EVERY, VotingClosed
+from workshop.vote_box import MAX_PARTICIPANT_NAME, PRESENCE_EVERY, RoundState, VotingClosed
 from workshop.votes import VoteError, check_vote, tally, vote_choices
 
 #: How often the page looks at the votes file (seconds): cheap, local, no Sheets request.
@@ -77,11 +78,25 @@ if not participant.startswith("p_") or len(participant) > 40:
 
 st.markdown(f"### {t('votes.title', group=escape_markdown(group.name))}")
 st.caption(f"{escape_markdown(workshop.title)} · {escape_markdown(group.system)}")
-st.text_input(t("votes.your_name"), key="participant_name", max_chars=MAX_PARTICIPANT_NAME)
+
+
+def _keep_name() -> None:
+    """The name goes into the address too, so a reload keeps it (like the participant id)."""
+    st.query_params["n"] = _name()
 
 
 def _name() -> str:
     return (st.session_state.get("participant_name") or "").strip()[:MAX_PARTICIPANT_NAME]
+
+
+st.text_input(
+    t("votes.your_name"),
+    value=st.query_params.get("n", "")[:MAX_PARTICIPANT_NAME],
+    key="participant_name",
+    max_chars=MAX_PARTICIPANT_NAME,
+    help=t("votes.your_name_help"),
+    on_change=_keep_name,
+)
 
 
 def _cast(item_id: str, choice: str) -> None:
@@ -128,35 +143,51 @@ def live_votes() -> None:
     item = rubric.item(item_id)
     state = box.state(workshop_id, group_id, item_id)
     st.caption(t("votes.now_voting"))
-    with st.container(border=True):
-        rubric_display.show_item_levels(rubric, item, lang, small=True)
+    st.markdown(f"**{item.id} · {item.title.get(lang)}**")
+    with st.expander(t("votes.about_test")):
+        st.write(item.explanation.get(lang))
     if state.revealed:
-        st.markdown(f"#### {t('votes.revealed')}")
-        spread = tally(rubric, item, [v.choice for v in state.votes])
-        anonymous = box.anonymous(workshop_id)
-        if anonymous:
-            st.caption(t("votes.anonymous"))
-        vote_display.show_spread(rubric, spread, lang, votes=state.votes, anonymous=anonymous)
-        if state.note:
-            st.markdown(t("votes.tutor_note", note=escape_markdown(state.note)))
-        answer = latest.group_answers(group_id).get(item_id)
-        if answer and answer.value:
-            shown = format_level(answer.value, lang, content.ui)
-            st.markdown(t("votes.group_answer", answer=escape_markdown(shown)))
-        else:
-            st.caption(t("votes.no_answer_yet"))
-        return
+        _revealed(latest, item, state)
+    else:
+        _ballot(item, state)
+
+
+def _revealed(latest: Snapshot, item: Item, state: RoundState) -> None:
+    """After the reveal: the spread (names only if the host allows), the note, the answer."""
+    st.markdown(f"#### {t('votes.revealed')}")
+    spread = tally(rubric, item, [v.choice for v in state.votes])
+    anonymous = box.anonymous(workshop_id)
+    if anonymous:
+        st.caption(t("votes.anonymous"))
+    vote_display.show_spread(rubric, spread, lang, votes=state.votes, anonymous=anonymous)
+    if state.note:
+        st.markdown(t("votes.tutor_note", note=escape_markdown(state.note)))
+    answer = latest.group_answers(group_id).get(item.id)
+    if answer and answer.value:
+        shown = format_level(answer.value, lang, content.ui)
+        st.markdown(t("votes.group_answer", answer=escape_markdown(shown)))
+    else:
+        st.caption(t("votes.no_answer_yet"))
+
+
+def _ballot(item: Item, state: RoundState) -> None:
+    """Before the reveal: one button per choice, each level's criteria right under it."""
     st.caption(t("votes.choose"))
     mine = state.vote_of(participant)
     for choice in vote_choices(rubric, item):
         st.button(
             vote_display.choice_label(rubric, choice, lang),
-            key=f"vote_{item_id}_{state.round}_{choice}",
+            key=f"vote_{item.id}_{state.round}_{choice}",
             type="primary" if choice == mine else "secondary",
             width="stretch",
             on_click=_cast,
-            args=(item_id, choice),
+            args=(item.id, choice),
         )
+        criteria = item.criteria.get(choice)
+        if criteria is not None:
+            st.caption(criteria.get(lang))
+        elif choice == NA_TEXT and item.not_applicable is not None:
+            st.caption(t("tutor.na_when", text=item.not_applicable.get(lang)))
     if mine:
         label = vote_display.choice_label(rubric, mine, lang)
         st.success(
