@@ -79,7 +79,8 @@ LEVELS = ("0", "0.5", "1", "0.5", "1", "N/A")
 class Event:
     t: float
     order: int
-    kind: str = field(compare=False)  # "view", "save", "clock", "action"
+    # "view", "save", "clock", "action"; with participants "poll", "open", "vote", "reveal", "note"
+    kind: str = field(compare=False)
     who: int = field(compare=False, default=0)
     payload: tuple = field(compare=False, default=())
 
@@ -137,7 +138,7 @@ def _plan_votes(
     for person in range(groups * participants):
         t = rng.uniform(0, PARTICIPANT_REFRESH)
         while t < MINUTES * 60:
-            add(t, "view", 10_000 + person)
+            add(t, "poll", person)
             t += PARTICIPANT_REFRESH
     for g in range(groups):
         for section, start_minute in SECTIONS:
@@ -269,8 +270,20 @@ def run_app(
             engine.watch("w1")
             store.snapshot("w1")
 
+        polled: dict[int, object] = {}
+
+        def poll(e: Event) -> None:
+            """A participant page's tick (views.live.live_snapshot): the revision, which
+            costs no request, and a snapshot only when it moved; votes are local."""
+            engine.watch("w1")
+            revision = store.revision("w1")
+            if polled.get(e.who) != revision:
+                store.snapshot("w1")
+                polled[e.who] = revision
+
         handlers: dict[str, Callable[[Event], None]] = {
             "view": view,
+            "poll": poll,
             "save": save,
             "clock": lambda e: store.set_clock(
                 "w1",

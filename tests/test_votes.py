@@ -133,9 +133,7 @@ def _snapshot(
     return Snapshot(
         workshop=workshop,
         groups=groups,
-        answers={
-            g: {i: Answer(g, i, v) for i, v in answers.get(g, {}).items()} for g in ids
-        },
+        answers={g: {i: Answer(g, i, v) for i, v in answers.get(g, {}).items()} for g in ids},
         clock=ClockState(),
         votes={
             g: {i: VoteRecord(g, i, s, n) for i, (s, n) in items.items()}
@@ -151,7 +149,10 @@ def fake_t(key: str, **values: object) -> str:
 CRAFTED = _snapshot(
     {
         # a: data-1 splits 0 against 1 (width 1); model-1 is close (width 0.5).
-        "a": {"data-1": ("0=2; 0.5=0; 1=2; ?=1", "some count manual runs"), "model-1": ("0.5=2; 1=1", "")},
+        "a": {
+            "data-1": ("0=2; 0.5=0; 1=2; ?=1", "some count manual runs"),
+            "model-1": ("0.5=2; 1=1", ""),
+        },
         # b: data-2 splits N/A against 1 (width 0, but an applicability split); the tutor
         # answered 0 where most voted 1 on infra-1.
         "b": {"data-2": ("1=2; N/A=1", ""), "infra-1": ("1=3; 0.5=1", "")},

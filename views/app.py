@@ -29,7 +29,7 @@ PAGES: tuple[tuple[str, str, dict[str, object]], ...] = (
     # Results are reached only through their unguessable link.
     ("results", ":material/bar_chart:", {"url_path": "results", "visibility": "hidden"}),
     # Participants vote through their group's link (a QR code on the tutor's screen).
-    ("votes", ":material/how_to_vote:", {"url_path": "vote", "visibility": "hidden"}),
+    ("votes", ":material/how_to_vote:", {"url_path": "votes", "visibility": "hidden"}),
 )
 
 

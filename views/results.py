@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views import auth, chart_display, context, downloads, language, live, markup, messages
+from views import (
+    auth,
+    chart_display,
+    context,
+    downloads,
+    language,
+    live,
+    markup,
+    messages,
+    vote_display,
+)
 from workshop import fingerprints, wrapup_charts
 from workshop.access import results_access
 from workshop.actions import item_choices, sorted_actions
@@ -175,6 +185,7 @@ if group_id:
 
     st.subheader(t("results.items_heading"))
     answers = snapshot.group_answers(group_id)
+    group_votes = snapshot.votes.get(group_id, {})
     for section in rubric.sections:
         with st.expander(
             f"{section.title.get(lang)} — {format_score(score.sections[section.id].score)}"
@@ -183,6 +194,9 @@ if group_id:
                 answer = answers.get(item.id)
                 value = format_level(answer.value if answer else "", lang, content.ui)
                 st.markdown(f"**{item.id} · {item.title.get(lang)}** — {escape_markdown(value)}")
+                spread = vote_display.record_line(rubric, item, group_votes.get(item.id))
+                if spread:
+                    st.caption(spread)
                 note = answer.note if answer and answer.note else ""
                 if note:
                     markup.show_user_text(note)  # exactly as typed, links live

@@ -1,6 +1,6 @@
 """Participant: vote on the group's current test from a phone, and see the spread once revealed.
 
-Reached only through the group's participant link (``/vote?w=&g=&token=``), whose
+Reached only through the group's participant link (``/votes?w=&g=&token=``), whose
 token is derived from the app secret like a join code and checked here, on the
 server, with the same throttling of wrong guesses (:mod:`views.auth`). The page
 can vote and view, nothing else: it has no way to write an answer, and the

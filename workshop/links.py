@@ -12,7 +12,7 @@ from workshop.models import Group, Workshop
 
 #: The app's page addresses (url_path of each st.Page), which never belong to its base.
 PAGE_PATHS: frozenset[str] = frozenset(
-    {"host", "present", "tutor", "wrapup", "history", "results", "vote"}
+    {"host", "present", "tutor", "wrapup", "history", "results", "votes"}
 )
 
 
@@ -42,7 +42,7 @@ def join_link(base_url: str, workshop: Workshop, group: Group, code: str) -> str
 def participant_link(base_url: str, workshop: Workshop, group: Group, token: str) -> str:
     """A participant's link: the group's voting page on a phone; it can vote, never answer."""
     query = urlencode({"w": workshop.id, "g": group.id, "token": token, "lang": workshop.language})
-    return f"{base_url.rstrip('/')}/vote?{query}"
+    return f"{base_url.rstrip('/')}/votes?{query}"
 
 
 def results_link(base_url: str, workshop_id: str, token: str, language: str = "en") -> str:
