@@ -82,8 +82,9 @@ def test_results_show_each_tests_spread_beside_the_answer(page_env: PageEnv) -> 
     at = page_env.app("views/results.py", w=workshop.id, token=token)
     assert not at.exception
     captions = [c.value for c in at.caption]
-    assert "Votes: 0×1 · 0.5×1 · 1×2 · **disagreement** — some count manual runs" in captions
-    assert "Votes: lots of 1s (not a readable summary)" in captions
+    # Markdown source (":" and "." escaped)
+    assert "Votes\\: 0×1 · 0\\.5×1 · 1×2 · disagreement — some count manual runs" in captions
+    assert "Votes\\: lots of 1s \\(not a readable summary\\)" in captions
 
 
 def test_wrapup_has_a_where_we_disagreed_most_prompt(page_env: PageEnv) -> None:

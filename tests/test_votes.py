@@ -204,3 +204,15 @@ def test_the_prompt_with_the_shipped_texts_in_both_languages() -> None:
         prompts = discussion_prompts(RUBRIC, CRAFTED, lang)
         (prompt,) = [p for p in prompts if p.kind == KIND_DISAGREE]
         assert prompt.title == word and "⟦" not in prompt.detail
+
+
+def test_the_markdown_report_carries_each_tests_spread_never_a_voter() -> None:
+    from workshop.reports import markdown_report
+
+    report = markdown_report(RUBRIC, CRAFTED, "en", "a")
+    line = next(x for x in report.splitlines() if x.startswith("- `data-1`"))
+    assert line.endswith(
+        "(Votes\\: 0×2 · 1×2 · ?×1 · disagreement — some count manual runs)"
+    )
+    unreadable = markdown_report(RUBRIC, CRAFTED, "ja", "c")
+    assert "(投票\\: lots of 1s\\(集計として読めません\\))" in unreadable  # as typed, escaped

@@ -18,7 +18,6 @@ from views import (
     live,
     markup,
     messages,
-    vote_display,
 )
 from workshop import fingerprints, wrapup_charts
 from workshop.access import results_access
@@ -37,6 +36,7 @@ from workshop.score_tables import (
     section_rows,
 )
 from workshop.store.base import NotFound, StoreError
+from workshop.vote_spreads import spread_words, spreads_by_item
 from workshop.wrapup import answer_values, group_results
 from workshop.wrapup_frames import band_thresholds, heatmap_frame, section_scores_frame
 
@@ -185,7 +185,7 @@ if group_id:
 
     st.subheader(t("results.items_heading"))
     answers = snapshot.group_answers(group_id)
-    group_votes = snapshot.votes.get(group_id, {})
+    spreads = spreads_by_item(rubric, snapshot)
     for section in rubric.sections:
         with st.expander(
             f"{section.title.get(lang)} — {format_score(score.sections[section.id].score)}"
@@ -194,9 +194,9 @@ if group_id:
                 answer = answers.get(item.id)
                 value = format_level(answer.value if answer else "", lang, content.ui)
                 st.markdown(f"**{item.id} · {item.title.get(lang)}** — {escape_markdown(value)}")
-                spread = vote_display.record_line(rubric, item, group_votes.get(item.id))
-                if spread:
-                    st.caption(spread)
+                spread = spreads.get((group_id, item.id))
+                if spread is not None:
+                    st.caption(escape_markdown(spread_words(spread, t)))
                 note = answer.note if answer and answer.note else ""
                 if note:
                     markup.show_user_text(note)  # exactly as typed, links live

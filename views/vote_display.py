@@ -8,11 +8,10 @@ import streamlit as st
 
 from views.language import t
 from workshop.answers import NA_TEXT
-from workshop.content.model import Item, Rubric
-from workshop.models import VoteRecord
+from workshop.content.model import Rubric
 from workshop.presentation import escape_markdown
 from workshop.vote_box import Vote
-from workshop.votes import UNSURE, Spread, VoteError, parse_summary, spread_label
+from workshop.votes import UNSURE, Spread, spread_label
 
 
 def choice_label(rubric: Rubric, choice: str, lang: str) -> str:
@@ -56,24 +55,3 @@ def show_spread(
         st.warning(t("votes.disagreement"), icon=":material/diversity_3:")
     else:
         st.success(t("votes.agreement"), icon=":material/handshake:")
-
-
-def record_line(rubric: Rubric, item: Item, record: VoteRecord | None) -> str:
-    """A test's stored spread for the results, beside the answer ("" when nobody voted).
-
-    A summary a person broke in the sheet is shown as typed, marked unreadable.
-    """
-    if record is None or not record.summary.strip():
-        return ""
-    try:
-        spread = parse_summary(rubric, item, record.summary)
-    except VoteError:
-        return t("votes.results_unreadable", summary=escape_markdown(record.summary))
-    if spread is None or spread.total == 0:
-        return t("votes.no_votes")
-    text = t("votes.results_spread", spread=spread_label(spread))
-    if spread.disagreement:
-        text += f" · **{t('votes.results_flag')}**"
-    if record.note:
-        text += f" — {escape_markdown(record.note)}"
-    return text

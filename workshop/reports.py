@@ -23,6 +23,7 @@ from workshop.answers import NA_TEXT, format_score, stored_value
 from workshop.content.model import Rubric
 from workshop.models import Group, Snapshot, Workshop
 from workshop.presentation import escape_markdown_file
+from workshop.vote_spreads import spread_words, spreads_by_item
 from workshop.wrapup import (
     GroupResult,
     Translate,
@@ -186,6 +187,7 @@ def _group_section(
 
     lines += [f"{head}# {t('reports.heading_items')}", ""]
     stored = snapshot.group_answers(group.id)
+    spreads = spreads_by_item(rubric, snapshot)
     for section in rubric.sections:
         lines += [f"**{escape_markdown_file(section.title.get(lang))}**", ""]
         for item in section.items:
@@ -194,6 +196,9 @@ def _group_section(
             line = f"- `{item.id}` {escape_markdown_file(item.title.get(lang))}: {value}"
             if answer and answer.note.strip():
                 line += f" — {escape_markdown_file(answer.note)}"
+            spread = spreads.get((group.id, item.id))
+            if spread is not None:  # participants' votes: counts only, never who voted what
+                line += f" ({escape_markdown_file(spread_words(spread, t))})"
             lines.append(line)
         lines.append("")
     return lines

@@ -142,3 +142,22 @@ def disagreements(
     item_ids = tuple(dict.fromkeys(s.item_id for s in named))
     group_ids = tuple(dict.fromkeys(s.group_id for s in named))
     return " ".join(details), item_ids, group_ids
+
+
+def spread_words(spread: ItemSpread, t: Callable[..., str]) -> str:
+    """A stored spread in words, with the flag and the tutor's note (plain text: the
+    caller escapes it for its format). An unreadable summary is shown as typed."""
+    if spread.spread is None:
+        text = t("votes.results_unreadable", summary=spread.summary)
+    elif spread.spread.total == 0:
+        text = t("votes.no_votes")
+    else:
+        text = t("votes.results_spread", spread=spread_label(spread.spread))
+        if spread.disagreement:
+            text += f" · {t('votes.results_flag')}"
+    return f"{text} — {spread.note}" if spread.note else text
+
+
+def spreads_by_item(rubric: Rubric, snapshot: Snapshot) -> dict[tuple[str, str], ItemSpread]:
+    """:func:`item_spreads` by (group id, item id), for pages and reports that list tests."""
+    return {(s.group_id, s.item_id): s for s in item_spreads(rubric, snapshot)}
