@@ -57,7 +57,7 @@ def test_create_workshop_shows_join_links_and_qr_codes(page_env: PageEnv) -> Non
         token = page_env.keys.participant_token(group)
         assert f"http://workshop.test/votes?w={workshops[0].id}&g={group.id}&token={token}" in body
     assert len(at.get("image")) == 6  # per group: the tutor's QR code and the participants'
-    assert at.toggle(key=f"anonymous_{workshops[0].id}").value is True  # anonymous by default
+    assert at.toggle(key=f"anonymous_{workshops[0].id}_1").value is True  # anonymous by default
     stored_hash = page_env.store.host_passcode_hash(workshops[0].id)
     assert stored_hash and PASSCODE not in stored_hash
 

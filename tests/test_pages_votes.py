@@ -116,3 +116,27 @@ def test_wrapup_has_a_where_we_disagreed_most_prompt(page_env: PageEnv) -> None:
     body = seen[-1]
     assert "Where we disagreed most" in body
     assert "Team A" in body and "most voted 0" in body
+
+
+def test_host_turns_names_on_and_a_new_link_shuts_the_old_one(page_env: PageEnv) -> None:
+    from workshop.workshops import regenerate_links
+
+    workshop, groups = page_env.make_workshop()
+    host = page_env.app("views/host.py", w=workshop.id)
+    host.text_input(key=f"host_pass_{workshop.id}").input(PASSCODE)
+    next(b for b in host.get("form_submit_button") if b.label == "Unlock").click().run()
+    host.toggle(key=f"anonymous_{workshop.id}_1").set_value(False).run()
+    assert not host.exception
+    box = _box(page_env)
+    assert box.anonymous(workshop.id) is False
+    assert host.toggle(key=f"anonymous_{workshop.id}_0").value is False
+    box.close()
+
+    group = groups[0]
+    token = page_env.keys.participant_token(group)
+    at = page_env.app("views/votes.py", w=workshop.id, g=group.id, token=token)
+    assert "Waiting for your tutor" in texts(at)
+    regenerate_links(page_env.store, workshop.id, group.id)
+    at.run()
+    assert "This voting link is not valid" in texts(at)
+    assert "Waiting for your tutor" not in texts(at)

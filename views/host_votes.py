@@ -16,15 +16,23 @@ from workshop.links import participant_link, qr_png
 from workshop.models import Group, Workshop
 
 
+def _set_anonymous(workshop_id: str, key: str) -> None:
+    live.runtime().votes.set_anonymous(workshop_id, bool(st.session_state.get(key)))
+
+
 def anonymity_toggle(workshop: Workshop) -> None:
-    box = live.runtime().votes
-    key = f"anonymous_{workshop.id}"
-    anonymous = box.anonymous(workshop.id)
-    chosen = st.toggle(
-        t("votes.anonymous_toggle"), value=anonymous, key=key, help=t("votes.anonymous_help")
+    """The workshop's setting as stored; only a click changes it (a callback), and the
+    widget is redrawn under a new key when another host's page changed it."""
+    anonymous = live.runtime().votes.anonymous(workshop.id)
+    key = f"anonymous_{workshop.id}_{int(anonymous)}"
+    st.toggle(
+        t("votes.anonymous_toggle"),
+        value=anonymous,
+        key=key,
+        help=t("votes.anonymous_help"),
+        on_change=_set_anonymous,
+        args=(workshop.id, key),
     )
-    if chosen != anonymous:
-        box.set_anonymous(workshop.id, chosen)
 
 
 def participant_link_block(workshop: Workshop, group: Group) -> None:
