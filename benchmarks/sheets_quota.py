@@ -28,7 +28,8 @@ Target: peak <= 30 requests/minute at G=12/V=60, and no growth with V.
 
 Run: ``python benchmarks/sheets_quota.py [--compare-clear]`` (exit 1 if the
 target is missed). The fake spends ~15 ms per write copying the spreadsheet,
-so runs go in parallel processes; the whole benchmark takes about 20-30 s.
+so runs go in parallel processes; the whole benchmark takes a few minutes (the
+participants scenario ticks ~170,000 participant pages).
 """
 
 from __future__ import annotations

@@ -211,8 +211,6 @@ def test_the_markdown_report_carries_each_tests_spread_never_a_voter() -> None:
 
     report = markdown_report(RUBRIC, CRAFTED, "en", "a")
     line = next(x for x in report.splitlines() if x.startswith("- `data-1`"))
-    assert line.endswith(
-        "(Votes\\: 0×2 · 1×2 · ?×1 · disagreement — some count manual runs)"
-    )
+    assert line.endswith("(Votes\\: 0×2 · 1×2 · ?×1 · disagreement — some count manual runs)")
     unreadable = markdown_report(RUBRIC, CRAFTED, "ja", "c")
     assert "(投票\\: lots of 1s\\(集計として読めません\\))" in unreadable  # as typed, escaped
