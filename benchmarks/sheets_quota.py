@@ -405,14 +405,14 @@ def model_naive(groups: int, viewers: int) -> Result:
 
 def print_table(results: list[Result]) -> None:
     header = (
-        f"{'scenario':<14} {'pattern':<28} {'peak/min':>8} {'mean/min':>8} "
+        f"{'scenario':<16} {'pattern':<28} {'peak/min':>8} {'mean/min':>8} "
         f"{'reads pk':>8} {'reads/min':>9} {'writes pk':>9} {'writes/min':>10} {'429s':>5}"
     )
     print(header)
     print("-" * len(header))
     for r in results:
         print(
-            f"{r.label:<14} {r.pattern:<28} {r.peak:>8} {r.mean:>8.1f} "
+            f"{r.label:<16} {r.pattern:<28} {r.peak:>8} {r.mean:>8.1f} "
             f"{r.peak_reads:>8} {r.mean_reads:>9.1f} {r.peak_writes:>9} {r.mean_writes:>10.1f} "
             f"{r.quota_errors if r.sent else '-':>5}"
         )
