@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support.browser import field_selector, launch, save_screenshot, wait_for_app
 from tests.support.server import KEYS, streamlit_app
@@ -53,6 +54,22 @@ def _recorded(folder: Path, workshop_id: str, group_id: str) -> tuple[str, str]:
         time.sleep(0.2)
 
 
+def open_for_votes(tutor: Page, item_id: str) -> None:
+    """The tutor opens ``item_id`` for votes (the page may rerun under the first click)."""
+    tutor.get_by_text("Participants' votes").click()
+    picker = tutor.get_by_label("Test the group votes on")
+    option = tutor.get_by_role("option", name=f"{item_id} · ").first
+    for _ in range(3):
+        expect(picker).to_be_visible(timeout=15_000)
+        picker.click()
+        try:
+            option.click(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            tutor.keyboard.press("Escape")
+    raise AssertionError(f"could not open {item_id} for votes")
+
+
 def _vote(page: Page, choice: str) -> None:
     """Press the vote button of ``choice`` ("0", "0.5", "1"): its label starts with it."""
     page.get_by_role("button", name=re.compile(rf"^{re.escape(choice)} · ")).click()
@@ -82,7 +99,6 @@ def test_votes_hidden_until_reveal_then_everywhere_and_the_answer_stays_the_tuto
         tutor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         tutor.goto(f"{base}/tutor?w={workshop.id}&g={group.id}&code={KEYS.join_code(group)}")
         wait_for_app(tutor)
-        tutor.get_by_text("Participants' votes").click()
 
         phones = []
         for n, url in enumerate((link, link, link.replace("lang=en", "lang=ja"))):
@@ -97,8 +113,7 @@ def test_votes_hidden_until_reveal_then_everywhere_and_the_answer_stays_the_tuto
         expect(phones[0].get_by_text("Waiting for your tutor")).to_be_visible(timeout=WAIT)
 
         # The tutor opens data-1: every phone shows it within a poll.
-        tutor.get_by_label("Test the group votes on").click()
-        tutor.get_by_role("option", name="data-1 · ").first.click()
+        open_for_votes(tutor, "data-1")
         for phone in phones:
             expect(phone.get_by_text("data-1 · ").first).to_be_visible(timeout=WAIT)
         expect(tutor.get_by_text("0 of 3 participant(s) voted")).to_be_visible(timeout=WAIT)

@@ -56,6 +56,9 @@ def _admit(group: Group) -> None:
         return
     keys = live.runtime().keys
     given = st.query_params.get("token", "")
+    if not given:
+        st.info(t("votes.missing_link"))
+        st.stop()
     right = auth.attempt(lambda: participant_token_matches(keys, group, given))
     if right:
         auth.grant_participant(group)
