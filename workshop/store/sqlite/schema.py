@@ -143,6 +143,17 @@ def _migration_3_no_secrets_in_records(conn: sqlite3.Connection) -> None:
     conn.execute('ALTER TABLE "groups" ADD COLUMN link_generation INTEGER NOT NULL DEFAULT 0')
 
 
+def _migration_4_action_follow_through(conn: sqlite3.Connection) -> None:
+    """Action items live on between rounds: a status, a ticket link, a last-updated stamp."""
+    for column, default in (
+        ("status", "'open'"),
+        ("ticket", "''"),
+        ("updated_at", "''"),
+        ("updated_by", "''"),
+    ):
+        conn.execute(f"ALTER TABLE actions ADD COLUMN {column} TEXT NOT NULL DEFAULT {default}")
+
+
 #: Schema migrations in order; the database's ``user_version`` counts those applied.
 #: Append new functions, never edit or reorder applied ones. Each runs inside the
 #: migration transaction, so use ``conn.execute`` (``executescript`` would commit early).
@@ -150,4 +161,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migration_1_initial,
     _migration_2_revisions,
     _migration_3_no_secrets_in_records,
+    _migration_4_action_follow_through,
 )
