@@ -19,7 +19,9 @@ RUBRIC = make_rubric(na_allowed=("data-2",))
 NOW = 1_800_000_000.0  # 2027-01-15 08:00:00 UTC
 
 
-def _round(wid: str, groups: list[tuple[str, str, dict[str, tuple[str, str]]]], actions=()) -> Snapshot:
+def _round(
+    wid: str, groups: list[tuple[str, str, dict[str, tuple[str, str]]]], actions=()
+) -> Snapshot:
     ws = Workshop(wid, wid, "2027-01-01", "en", RUBRIC.id, "standard-60")
     built, stored = [], {}
     for position, (gid, system, values) in enumerate(groups):
@@ -35,7 +37,11 @@ def _action(aid: str, group_id: str, item_id: str, status: str, priority: int = 
 PREVIOUS = _round(
     "w1",
     [
-        ("g-search", "Search", {"data-1": ("0,5", "manual check"), "data-2": ("N/A", ""), "data-3": ("2", "typo")}),
+        (
+            "g-search",
+            "Search",
+            {"data-1": ("0,5", "manual check"), "data-2": ("N/A", ""), "data-3": ("2", "typo")},
+        ),
         ("g-ads", "Ads", {"data-1": ("1", "")}),
     ],
     actions=[
@@ -120,7 +126,15 @@ def test_carrying_over_writes_answer_and_note_as_patches_with_new_widgets() -> N
     assert form.key("data-1", "value") == "ans_data-1__g1"
     assert form.key("data-1", "note") == "note_data-1__g1"
     # The page then shows the patches (record + outbox): nothing changed "elsewhere".
-    assert form.sync({("data-1", "value"): FieldView("0.5", "", ""), ("data-1", "note"): FieldView("manual check", "", "")}) == []
+    assert (
+        form.sync(
+            {
+                ("data-1", "value"): FieldView("0.5", "", ""),
+                ("data-1", "note"): FieldView("manual check", "", ""),
+            }
+        )
+        == []
+    )
 
 
 def test_carrying_over_never_overwrites_this_rounds_note() -> None:
@@ -131,7 +145,9 @@ def test_carrying_over_never_overwrites_this_rounds_note() -> None:
 
 
 def test_carrying_over_an_empty_note_sends_the_answer_only() -> None:
-    assert [p.field for p in _form("", "").carried_over("data-1", "N/A", "", made_at="T", made_by="A")] == ["value"]
+    assert [
+        p.field for p in _form("", "").carried_over("data-1", "N/A", "", made_at="T", made_by="A")
+    ] == ["value"]
 
 
 # --------------------------------------------------------------------------- status
@@ -157,8 +173,21 @@ def test_parse_status(typed: str, status: str | None) -> None:
 def test_followed_up_stamps_status_ticket_and_who_and_keeps_the_rest() -> None:
     timesource.set_source(ManualClock(NOW))
     try:
-        action = ActionItem("a1", "w1", "g1", "data-1", "Schema check", owner="Aiko", priority=2, due="2027-02-01", created_at="C", created_by="host")
-        updated = followed_up(action, status="In progress", ticket="  https://jira.example/ML-1 ", updated_by="Team A")
+        action = ActionItem(
+            "a1",
+            "w1",
+            "g1",
+            "data-1",
+            "Schema check",
+            owner="Aiko",
+            priority=2,
+            due="2027-02-01",
+            created_at="C",
+            created_by="host",
+        )
+        updated = followed_up(
+            action, status="In progress", ticket="  https://jira.example/ML-1 ", updated_by="Team A"
+        )
     finally:
         timesource.set_source(None)
     assert (updated.status, updated.ticket, updated.updated_at, updated.updated_by) == (
@@ -178,7 +207,11 @@ def test_followed_up_stamps_status_ticket_and_who_and_keeps_the_rest() -> None:
 
 @pytest.mark.parametrize(
     ("status", "ticket", "key"),
-    [("finished", "", "bad_status"), ("done", "x" * (MAX_TICKET + 1), "too_long"), ("done", "a\x00b", "control_chars")],
+    [
+        ("finished", "", "bad_status"),
+        ("done", "x" * (MAX_TICKET + 1), "too_long"),
+        ("done", "a\x00b", "control_chars"),
+    ],
 )
 def test_followed_up_refuses_bad_input(status: str, ticket: str, key: str) -> None:
     action = ActionItem("a1", "w1", "g1", "data-1", "x")

@@ -70,7 +70,9 @@ def t(key: str, **values: object) -> str:
 
 
 def _workshop(wid: str, previous_id: str = "") -> Workshop:
-    return Workshop(wid, f"Round {wid}", "2027-01-01", "en", RUBRIC.id, "standard-60", previous_id=previous_id)
+    return Workshop(
+        wid, f"Round {wid}", "2027-01-01", "en", RUBRIC.id, "standard-60", previous_id=previous_id
+    )
 
 
 def _snapshot(
@@ -80,7 +82,9 @@ def _snapshot(
     for position, (system, values) in enumerate(groups):
         gid = f"{ws.id}-{position}"
         built.append(Group(gid, ws.id, f"Team {position}", system, "production", "", position))
-        stored[gid] = {item: Answer(gid, item, value, note=f"why {item}") for item, value in values.items()}
+        stored[gid] = {
+            item: Answer(gid, item, value, note=f"why {item}") for item, value in values.items()
+        }
     return Snapshot(ws, tuple(built), stored, ClockState(), actions=actions)
 
 
@@ -147,7 +151,9 @@ def test_systems_are_this_rounds_then_the_absent_ones() -> None:
 
 def test_done_actions_whose_test_rose_stayed_or_fell() -> None:
     search = _follow().systems[0]
-    moved = {o.action.id: (o.before, o.after, o.change, o.raised, o.lowered) for o in search.actions}
+    moved = {
+        o.action.id: (o.before, o.after, o.change, o.raised, o.lowered) for o in search.actions
+    }
     assert moved == {
         "a1": (0.0, 1.0, 1.0, True, False),
         "a2": (0.0, 0.0, 0.0, False, False),

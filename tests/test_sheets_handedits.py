@@ -16,7 +16,7 @@ import pytest
 from tests.rubric_factory import make_rubric
 from tests.support.clock import ManualClock
 from tests.support.sheets_backend import SheetsFixture, sheets_fixture
-from workshop.models import AnswerChange, Group, Snapshot, Workshop
+from workshop.models import ActionItem, AnswerChange, Group, Snapshot, Workshop
 from workshop.scoring import score_answers
 from workshop.store.sheets import SheetsStore
 
@@ -265,3 +265,25 @@ def test_problems_are_in_japanese_for_a_japanese_workshop(env: Env) -> None:
     (problem,) = snap.problems
     assert problem.where == "ワークシート「Team A」の 3 行目"
     assert "修正されるまで未回答として扱います" in problem.what
+
+
+def test_hand_edited_action_statuses_come_back_and_a_bad_one_is_reported(env: Env) -> None:
+    """The Actions worksheet is two-way: statuses typed by hand count, in any spelling
+    people use; an unknown one is reported with its row, and the row still counts (open)."""
+    fx, store, _groups = env
+    for n in range(3):
+        store.add_action(ActionItem(f"a{n}", "w1", "g0", "data-1", f"Action {n}", created_at=f"{n}"))
+    fx.fake.set_values(fx.key, "Actions", [["Done"]], start="K2")  # status column
+    fx.fake.set_values(fx.key, "Actions", [["in progress"]], start="K3")
+    fx.fake.set_values(fx.key, "Actions", [["finished"]], start="K4")
+    fx.fake.set_values(fx.key, "Actions", [["ML-12"]], start="L4")  # ticket
+    snap = fresh(store)
+    assert [(a.id, a.status, a.ticket) for a in snap.actions] == [
+        ("a0", "done", ""),
+        ("a1", "in_progress", ""),
+        ("a2", "open", "ML-12"),
+    ]
+    assert texts(snap) == [
+        "worksheet 'Actions', row 4: status 'finished' is not one of open, in_progress, "
+        "done, dropped; open is used instead"
+    ]

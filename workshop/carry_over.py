@@ -63,9 +63,7 @@ def previous_round(rubric: Rubric, previous: Snapshot, group: Group) -> Previous
     if earlier is None:
         return None
     key = system_key(earlier.system or earlier.name)
-    same_system = {
-        g.id for g in previous.groups if system_key(g.system or g.name) == key
-    }
+    same_system = {g.id for g in previous.groups if system_key(g.system or g.name) == key}
     answers = previous.group_answers(earlier.id)
     items: dict[str, PreviousAnswer] = {}
     for item in rubric.items:

@@ -262,7 +262,9 @@ def follow_through(
             ActionOutcome(
                 action,
                 names[action.group_id],
-                item_level(before_rubric, previous, earlier.id, action.item_id) if earlier else None,
+                item_level(before_rubric, previous, earlier.id, action.item_id)
+                if earlier
+                else None,
                 item_level(after_rubric, current, group.id, action.item_id) if group else None,
             )
             for action in by_system.get(key, [])

@@ -119,9 +119,7 @@ def description_lines(
     lines.append(t("followup.tracker_test", item=target.item_id, title=target.title))
     lines.append(t("followup.tracker_levels", now=now, target=target.target or "—"))
     if target.target:
-        lines.append(
-            t("reports.ticket_acceptance", level=target.target, criteria=target.criteria)
-        )
+        lines.append(t("reports.ticket_acceptance", level=target.target, criteria=target.criteria))
     elif target.now == NA_TEXT:
         lines.append(t("reports.ticket_na"))
     else:
