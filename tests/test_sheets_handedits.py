@@ -272,7 +272,9 @@ def test_hand_edited_action_statuses_come_back_and_a_bad_one_is_reported(env: En
     people use; an unknown one is reported with its row, and the row still counts (open)."""
     fx, store, _groups = env
     for n in range(3):
-        store.add_action(ActionItem(f"a{n}", "w1", "g0", "data-1", f"Action {n}", created_at=f"{n}"))
+        store.add_action(
+            ActionItem(f"a{n}", "w1", "g0", "data-1", f"Action {n}", created_at=f"{n}")
+        )
     fx.fake.set_values(fx.key, "Actions", [["Done"]], start="K2")  # status column
     fx.fake.set_values(fx.key, "Actions", [["in progress"]], start="K3")
     fx.fake.set_values(fx.key, "Actions", [["finished"]], start="K4")
