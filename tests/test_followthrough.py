@@ -311,3 +311,51 @@ def test_open_and_in_progress_are_both_still_open(status: str) -> None:
     follow = follow_through(RUBRICS, round_1, ROUND_2)
     assert follow is not None
     assert (follow.counts.still_open, follow.counts.done) == (1, 0)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def test_system_rows_say_before_now_and_change() -> None:
+    from workshop.followthrough_tables import system_rows
+
+    def tt(key: str, **values: object) -> str:
+        texts = {
+            "followup.change_text": "{before} → {after} ({change})",
+            "followup.system_new": "new",
+            "followup.system_absent": "absent",
+        }
+        return texts[key].format(**values) if key in texts else key.split(".")[-1]
+
+    rows = system_rows(_follow(), TITLES, "en", tt)
+    assert rows[0] == {
+        "col_system": "search",
+        "col_done": "3/4",
+        "col_dropped": "1",
+        "col_open": "0",
+        "col_raised": "1",
+        "Data": "3 → 4 (+1)",
+        "Model": "3.5 → 3 (-0.5)",
+        "Infrastructure": "3.5 → 3.5 (±0)",
+        "Monitoring": "3 → 3 (±0)",
+        "col_final": "3 → 3 (±0)",
+    }
+    assert rows[2]["col_system"] == "Fraud (new)"
+    assert rows[2]["col_final"] == "— → 7 (—)"
+    assert rows[3]["col_system"] == "Legacy (absent)"
+    assert rows[3]["col_done"] == "1/1"
+
+
+def test_action_rows() -> None:
+    from workshop.followthrough_tables import action_rows
+
+    rows = action_rows(_follow().systems[0].actions, lambda key, **_: key.split(".")[-1])
+    assert [
+        (r["col_test"], r["col_status"], r["col_before"], r["col_after"], r["col_change"])
+        for r in rows
+    ] == [
+        ("data-1", "status_done", "0", "1", "+1"),
+        ("monitor-1", "status_done", "0", "0", "±0"),
+        ("model-1", "status_done", "0.5", "0", "-0.5"),
+        ("infra-1", "status_dropped", "0.5", "0.5", "±0"),
+    ]
