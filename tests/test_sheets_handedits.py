@@ -9,6 +9,7 @@ that the valid rows next to it still count.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from tests.support.clock import ManualClock
 from tests.support.sheets_backend import SheetsFixture, sheets_fixture
 from workshop.models import ActionItem, AnswerChange, Group, Snapshot, Workshop
 from workshop.scoring import score_answers
+from workshop.store.base import StoreConfigError
 from workshop.store.sheets import SheetsStore
 
 RUBRIC = make_rubric(na_allowed={"data-2"}, rubric_id="ml-test-score")
@@ -289,3 +291,25 @@ def test_hand_edited_action_statuses_come_back_and_a_bad_one_is_reported(env: En
         "worksheet 'Actions', row 4: status 'finished' is not one of open, in_progress, "
         "done, dropped; open is used instead"
     ]
+
+
+def test_a_sheet_without_the_follow_up_columns_says_so_and_prepare_adds_them(env: Env) -> None:
+    """A sheet made before 0.2 has no status, ticket or updated columns: items still read
+    (as open), the missing columns are named, an update is refused with how to fix it
+    rather than written half, and "Prepare the sheet" adds the columns."""
+    fx, store, _groups = env
+    action = ActionItem("a0", "w1", "g0", "data-1", "Schema check", created_at="0")
+    store.add_action(action)
+    fx.fake.set_values(fx.key, "Actions", [["", "", "", ""]], start="K1")  # an old header
+    fx.fake.set_values(fx.key, "Actions", [["", "", "", ""]], start="K2")
+    snap = fresh(store)
+    assert [(a.id, a.status) for a in snap.actions] == [("a0", "open")]
+    missing = [p.value for p in snap.problems if p.where == "worksheet 'Actions', row 1"]
+    assert missing == ["status", "ticket", "updated_at", "updated_by"]
+    with pytest.raises(StoreConfigError, match="status, ticket, updated_at, updated_by"):
+        store.update_action(replace(action, status="done"))
+    store.prepare("w1")
+    store.update_action(replace(action, status="done", ticket="ML-1"))
+    snap = fresh(store)
+    assert [(a.status, a.ticket) for a in snap.actions] == [("done", "ML-1")]
+    assert not snap.problems
