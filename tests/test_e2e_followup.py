@@ -285,7 +285,7 @@ def test_two_rounds_followed_through(tmp_path: Path) -> None:
         expect(
             ja_host.get_by_text(
                 "3 件中 1 件のアクションが完了、1 件で対象の項目のスコアが上昇、"
-                "データ は 2 システム中 1 システムで上昇"
+                "データは 2 システム中 1 システムで上昇"
             )
         ).to_be_visible()
         scroll_to_top_of(ja_host, "回ごとの取り組みの振り返り")
