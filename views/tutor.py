@@ -305,7 +305,9 @@ with st.sidebar:
     st.text_input(t("tutor.tutor_name"), key="tutor_name", value=group.tutor, max_chars=MAX_NAME)
     follow = st.toggle(t("tutor.follow_host"), value=True, key="follow_host")
 
-previous = tutor_previous.load(workshop, group, rubric)
+show_previous = tutor_previous.beside_each_test(
+    workshop, group, rubric, form=form, closed=closed, who=_who, send=_send
+)
 
 labels = {section.id: section.short.get(lang) for section in rubric.sections}
 host_section = host_view.segment.section_id
@@ -370,20 +372,7 @@ for tab, section in zip(tabs, rubric.sections, strict=True):
                 rubric_display.show_item_levels(rubric, item, lang, small=True)
                 if item.not_applicable is not None:
                     st.caption(t("tutor.na_when", text=item.not_applicable.get(lang)))
-                if previous is not None:
-                    tutor_previous.show_item(
-                        item,
-                        rubric,
-                        previous,
-                        value_view.text,
-                        form=form,
-                        workshop_id=workshop_id,
-                        group_id=group_id,
-                        closed=closed,
-                        who=_who,
-                        send=_send,
-                        lang=lang,
-                    )
+                show_previous(item, value_view.text)
                 options = answer_choices(rubric.levels, na_allowed=item.na_allowed)
                 shown = _canonical(item, value_view.text)
                 if value_view.text and shown is None:

@@ -73,6 +73,41 @@ def _carry(
         send(patch)
 
 
+def beside_each_test(
+    workshop: Workshop,
+    group: Group,
+    rubric: Rubric,
+    *,
+    form: TutorForm,
+    closed: bool,
+    who: Callable[[], str],
+    send: Callable[[FieldPatch], None],
+) -> Callable[[Item, str], None]:
+    """What the page calls for each test with its current answer: last round beside it.
+
+    Reads the previous round once per run; for a first round (or a system new in
+    this round) the returned function draws nothing.
+    """
+    previous = load(workshop, group, rubric)
+
+    def show(item: Item, current_value: str) -> None:
+        if previous is not None:
+            show_item(
+                item,
+                rubric,
+                previous,
+                current_value,
+                form=form,
+                workshop_id=workshop.id,
+                group_id=group.id,
+                closed=closed,
+                who=who,
+                send=send,
+            )
+
+    return show
+
+
 def show_item(
     item: Item,
     rubric: Rubric,
@@ -85,7 +120,6 @@ def show_item(
     closed: bool,
     who: Callable[[], str],
     send: Callable[[FieldPatch], None],
-    lang: str,
 ) -> None:
     """Last round's answer and note for one test, its open actions, and the carry-over button."""
     answer = previous.item(item.id)
@@ -121,4 +155,3 @@ def show_item(
                 on_click=_carry,
                 args=(workshop_id, group_id, form, item.id, answer.value, answer.note, who, send),
             )
-    del lang
