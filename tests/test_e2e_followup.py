@@ -1,9 +1,9 @@
 """In headless Chromium: follow-through between two rounds, as people do it.
 
-Round 1 (two groups, three action items) is duplicated into round 2. Between
-rounds, group A opens its results link, is refused with a wrong join code, then
-moves two of its items along (one done with a ticket link, one in progress).
-In round 2, A's tutor sees last round's answer beside each test, carries one
+Round 1 has two groups and three action items. Between rounds, group A opens
+its results link, is refused with a wrong join code, then moves two of its
+items along (one done with a ticket link, one in progress). The host duplicates
+round 1 on the Host page (nothing is copied into round 2). In round 2, A's tutor sees last round's answer beside each test, carries one
 over with a click, answers another differently, and leaves the rest alone
 (nothing is carried silently). The wrap-up's first prompt and the history page
 then count the follow-through, and round 1's Jira CSV and gh script hold the
@@ -37,7 +37,7 @@ from tests.support.browser import (
 from tests.support.server import KEYS, streamlit_app
 from workshop.models import ActionItem, AnswerChange
 from workshop.store.sqlite import SqliteStore
-from workshop.workshops import GroupDraft, create_workshop, duplicate_workshop
+from workshop.workshops import GroupDraft, create_workshop
 
 pytestmark = pytest.mark.browser
 
@@ -46,8 +46,8 @@ ITEMS = [f"{s}-{n}" for s in ("data", "model", "infra", "monitor") for n in rang
 AT = "2026-11-02T10:00:00+00:00"
 
 
-def _rounds(db: Path) -> tuple[str, str, list, list]:
-    """Round 1 scored with actions, and round 2 duplicated from it (B scored, A not)."""
+def _first_round(db: Path) -> tuple[str, list]:
+    """Round 1, scored by both groups, with three action items."""
     store = SqliteStore(db)
     try:
         first, groups = create_workshop(
@@ -73,12 +73,25 @@ def _rounds(db: Path) -> tuple[str, str, list, list]:
                     due="2026-12-01" if n == 0 else "", created_at=f"{AT}{n}", created_by="host",
                 )
             )  # fmt: skip
-        second = duplicate_workshop(store, first.id, title="Round two", date="2026-12-02")
-        groups_2 = list(store.snapshot(second.id).groups)
-        b2 = next(g for g in groups_2 if g.name == "Team B")
+        return first.id, groups
+    finally:
+        store.close()
+
+
+def _second_round(db: Path, first_id: str) -> tuple[str, list]:
+    """The round the host duplicated from round 1 (on the Host page); Team B scores it
+    from the sheet side (0.5 everywhere), Team A is left to its tutor."""
+    store = SqliteStore(db)
+    try:
+        second = next(w for w in store.list_workshops() if w.previous_id == first_id)
+        groups = list(store.snapshot(second.id).groups)
+        assert store.snapshot(second.id).answers == {} or not any(
+            store.snapshot(second.id).answers.values()
+        )  # nothing was copied when duplicating
+        b2 = next(g for g in groups if g.name == "Team B")
         changes = [AnswerChange(i, "0.5", "") for i in ITEMS]
         store.save_answers(second.id, b2.id, changes, updated_by="t", updated_at=AT)
-        return first.id, second.id, groups, groups_2
+        return second.id, groups
     finally:
         store.close()
 
@@ -114,14 +127,16 @@ def _centre(page: Page, item: str) -> None:
 
 
 def _unlock_host(page: Page) -> None:
-    page.get_by_label("Host passcode").fill(PASSCODE)
+    """Give the host passcode (a page loaded anew is a new session: it asks again)."""
+    expect(page.get_by_label("Host passcode", exact=True)).to_be_visible(timeout=20_000)
+    page.get_by_label("Host passcode", exact=True).fill(PASSCODE)
     page.get_by_role("button", name="Unlock").click()
     wait_for_app(page)
 
 
 def test_two_rounds_followed_through(tmp_path: Path) -> None:
     db = tmp_path / "e2e.sqlite3"
-    first_id, second_id, groups, groups_2 = _rounds(db)
+    first_id, groups = _first_round(db)
     first = _snapshot(db, first_id)
     team_a = groups[0]
     with streamlit_app(tmp_path) as server, sync_playwright() as playwright:
@@ -154,6 +169,17 @@ def test_two_rounds_followed_through(tmp_path: Path) -> None:
             "act1": ("in_progress", "", "Aiko"),
             "act2": ("open", "", ""),
         }
+
+        # -- the host duplicates round 1 for the next round on the Host page
+        host = _page(browser)
+        host.goto(f"{server.url}/host?w={first_id}")
+        wait_for_app(host)
+        _unlock_host(host)
+        host.get_by_text("Next round", exact=True).click()
+        host.locator('input[aria-label="Title"][value="Round one"]').fill("Round two")
+        host.get_by_role("button", name="Duplicate for the next round").click()
+        expect(host.get_by_text("Created “Round two”")).to_be_visible(timeout=20_000)
+        second_id, groups_2 = _second_round(db, first_id)
 
         # -- round 2: A's tutor carries data-2 over and answers data-1 anew
         a2 = next(g for g in groups_2 if g.name == "Team A")
@@ -212,8 +238,7 @@ def test_two_rounds_followed_through(tmp_path: Path) -> None:
         store.close()
 
         # -- the wrap-up of round 2 opens with the follow-through prompt
-        host = _page(browser)
-        host.goto(f"{server.url}/wrapup?w={second_id}")
+        host.goto(f"{server.url}/wrapup?w={second_id}")  # a new session: the passcode again
         wait_for_app(host)
         _unlock_host(host)
         sentence = "1 of 3 actions done; 1 raised their test; Data rose in 1 of 2 systems"
@@ -240,7 +265,7 @@ def test_two_rounds_followed_through(tmp_path: Path) -> None:
         # -- round 1's tracker files hold the two items still to do
         host.goto(f"{server.url}/wrapup?w={first_id}")
         wait_for_app(host)
-        _unlock_host(host)  # each workshop's own passcode opens it (here the same one)
+        _unlock_host(host)
         expect(host.get_by_text("Wrap-up: compare the groups")).to_be_visible(timeout=20_000)
         with host.expect_download() as download:
             host.get_by_role("button", name="Jira CSV (open actions)").click()

@@ -97,3 +97,42 @@ def test_the_workshop_link_needs_the_host_passcode_to_edit_every_group(
         "act0": ("open", "", ""),
         "act1": ("dropped", "", "host"),
     }
+
+
+def test_a_groups_results_in_the_next_round_show_its_own_follow_through(
+    page_env: PageEnv,
+) -> None:
+    from dataclasses import replace
+
+    from workshop.models import AnswerChange
+    from workshop.workshops import duplicate_workshop
+
+    workshop, groups = _with_actions(page_env)
+    at_ = "2026-11-23T10:00:00+00:00"
+    page_env.store.save_answers(
+        workshop.id, groups[0].id, [AnswerChange("data-1", "0", "")], updated_by="t", updated_at=at_
+    )
+    action = page_env.store.snapshot(workshop.id).actions[0]
+    page_env.store.update_action(replace(action, status="done"))
+    second = duplicate_workshop(page_env.store, workshop.id, title="Round 2", date="2026-12-23")
+    team_a = next(g for g in page_env.store.snapshot(second.id).groups if g.name == "Team A")
+    page_env.store.save_answers(
+        second.id, team_a.id, [AnswerChange("data-1", "1", "")], updated_by="t", updated_at=at_
+    )
+    at = page_env.app(
+        "views/results.py", w=second.id, token=page_env.keys.results_token(second, team_a)
+    )
+    assert not at.exception
+    body = texts(at)
+    assert "Your follow-through since last round" in [h.value for h in at.subheader]
+    assert "Since “Round 1” (2026-11-23)" in body
+    # One action of Team A last round, done, its test data-1 went from 0 to 1.
+    assert "Done 1 · dropped 0 · still open 0 · of 1; 1 done actions raised their test" in body
+    table = at.dataframe[-1].value
+    assert list(table["Test"]) == ["data-1"]
+    assert list(table["Status"]) == ["Done"]
+    assert (list(table["Before"]), list(table["Now"]), list(table["Change"])) == (
+        ["0"],
+        ["1"],
+        ["+1"],
+    )
