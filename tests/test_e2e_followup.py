@@ -3,9 +3,10 @@
 Round 1 has two groups and three action items. Between rounds, group A opens
 its results link, is refused with a wrong join code, then moves two of its
 items along (one done with a ticket link, one in progress). The host duplicates
-round 1 on the Host page (nothing is copied into round 2). In round 2, A's tutor sees last round's answer beside each test, carries one
-over with a click, answers another differently, and leaves the rest alone
-(nothing is carried silently). The wrap-up's first prompt and the history page
+round 1 on the Host page (nothing is copied into round 2). In round 2, A's
+tutor sees last round's answer beside each test, carries one over with a click,
+answers another differently, and leaves the rest alone (nothing is carried
+silently). The wrap-up's first prompt and the history page
 then count the follow-through, and round 1's Jira CSV and gh script hold the
 items still to do. Screenshots for the README are taken in English and Japanese.
 
