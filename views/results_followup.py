@@ -87,7 +87,9 @@ def _save(snapshot: Snapshot, action_id: str, group_id: str) -> None:
         st.session_state["followup_store_error"] = error
         return
     live.forget_live_snapshot()
-    st.session_state["followup_flash"] = t("followup.update_saved", what=updated.what)
+    st.session_state["followup_flash"] = t(
+        "followup.update_saved", what=escape_markdown(updated.what)
+    )
 
 
 def _line(action: ActionItem, item_titles: dict[str, str], group_label: str) -> None:
@@ -107,7 +109,7 @@ def _line(action: ActionItem, item_titles: dict[str, str], group_label: str) -> 
         t(
             "followup.update_stamp",
             time=viewer_time.local_time(action.updated_at, "%Y-%m-%d %H:%M"),
-            who=action.updated_by or "—",
+            who=escape_markdown(action.updated_by) or "—",
         )
         if action.updated_at
         else t("followup.update_never")
@@ -172,7 +174,11 @@ def actions_section(snapshot: Snapshot, rubric: Rubric, group_id: str, lang: str
         label = (
             ""
             if group_id or group is None
-            else t("followup.update_group_label", group=group.name, system=group.system)
+            else t(
+                "followup.update_group_label",
+                group=escape_markdown(group.name),
+                system=escape_markdown(group.system),
+            )
         )
         with st.container(border=True, key=f"followup_action_{action.id}"):
             _line(action, item_titles, label)
