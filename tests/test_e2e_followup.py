@@ -257,7 +257,7 @@ def test_two_rounds_followed_through(tmp_path: Path) -> None:
         expect(host.get_by_text(sentence)).to_be_visible()
         expect(
             host.get_by_text(
-                "Done 1 · dropped 0 · still open 2 · of 3; 1 done actions raised their test"
+                "Done 1 · dropped 0 · still open 2 · of 3; done and raised their test: 1"
             )
         ).to_be_visible()
         scroll_to_top_of(host, "Follow-through between rounds")

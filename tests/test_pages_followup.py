@@ -127,7 +127,7 @@ def test_a_groups_results_in_the_next_round_show_its_own_follow_through(
     assert "Your follow-through since last round" in [h.value for h in at.subheader]
     assert "Since “Round 1” (2026-11-23)" in body
     # One action of Team A last round, done, its test data-1 went from 0 to 1.
-    assert "Done 1 · dropped 0 · still open 0 · of 1; 1 done actions raised their test" in body
+    assert "Done 1 · dropped 0 · still open 0 · of 1; done and raised their test: 1" in body
     table = at.dataframe[-1].value
     assert list(table["Test"]) == ["data-1"]
     assert list(table["Status"]) == ["Done"]

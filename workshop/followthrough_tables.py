@@ -37,7 +37,7 @@ def change_text(score: ScoreChange, t: Translate) -> str:
 
 
 def counts_text(counts: Counts, t: Translate) -> str:
-    """``Done 5 · dropped 1 · still open 2 · of 8; 4 done actions raised their test``."""
+    """``Done 5 · dropped 1 · still open 2 · of 8; done and raised their test: 4``."""
     return t(
         "followup.counts_line",
         done=counts.done,
