@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 from workshop.action_status import DONE, DROPPED, STILL_OPEN
 from workshop.answers import item_answer, round_score
-from workshop.content.model import Rubric
+from workshop.content.model import Item, Rubric
 from workshop.history_model import system_key
 from workshop.models import ActionItem, Group, Snapshot
 from workshop.scoring import score_answers
@@ -206,11 +206,16 @@ def matching_group(previous: Snapshot, group: Group) -> Group | None:
 # --------------------------------------------------------------------------- scores
 
 
-def item_level(rubric: Rubric, snapshot: Snapshot, group_id: str, item_id: str) -> float | None:
-    """The level a group's answer gives a test; None when unanswered, N/A or unreadable."""
-    try:
-        item = rubric.item(item_id)
-    except KeyError:
+def item_level(
+    rubric: Rubric, snapshot: Snapshot, group_id: str, item_id: str, items: Mapping[str, Item]
+) -> float | None:
+    """The level a group's answer gives a test; None when unanswered, N/A or unreadable.
+
+    ``items`` is the rubric's items by id, built once per follow-through (a rubric
+    looks an item up by walking its sections).
+    """
+    item = items.get(item_id)
+    if item is None:
         return None
     answer = snapshot.group_answers(group_id).get(item_id)
     parsed = item_answer(rubric, item, answer.value if answer else "")
@@ -254,6 +259,8 @@ def follow_through(
         else:
             by_system.setdefault(key, []).append(action)
 
+    before_items = {item.id: item for item in before_rubric.items}
+    after_items = {item.id: item for item in after_rubric.items}
     section_ids = tuple(s.id for s in after_rubric.sections)
     systems: list[SystemFollowThrough] = []
     for key in [*now, *(k for k in then if k not in now)]:
@@ -262,10 +269,12 @@ def follow_through(
             ActionOutcome(
                 action,
                 names[action.group_id],
-                item_level(before_rubric, previous, earlier.id, action.item_id)
+                item_level(before_rubric, previous, earlier.id, action.item_id, before_items)
                 if earlier
                 else None,
-                item_level(after_rubric, current, group.id, action.item_id) if group else None,
+                item_level(after_rubric, current, group.id, action.item_id, after_items)
+                if group
+                else None,
             )
             for action in by_system.get(key, [])
         )
