@@ -136,3 +136,71 @@ def test_a_groups_results_in_the_next_round_show_its_own_follow_through(
         ["1"],
         ["+1"],
     )
+
+
+def _next_round(page_env: PageEnv):
+    """Round 1 (Team A answered data-1 0.5 with a note, data-2 1) duplicated into round 2."""
+    from workshop.models import AnswerChange
+    from workshop.workshops import duplicate_workshop
+
+    workshop, groups = _with_actions(page_env)
+    page_env.store.save_answers(
+        workshop.id,
+        groups[0].id,
+        [AnswerChange("data-1", "0.5", "wiki page"), AnswerChange("data-2", "1", "")],
+        updated_by="t",
+        updated_at="2026-11-23T10:00:00+00:00",
+    )
+    second = duplicate_workshop(page_env.store, workshop.id, title="Round 2", date="2026-12-23")
+    return second, list(page_env.store.snapshot(second.id).groups)
+
+
+def _tutor(page_env: PageEnv, workshop, group) -> AppTest:
+    return page_env.app(
+        "views/tutor.py", w=workshop.id, g=group.id, code=page_env.keys.join_code(group)
+    )
+
+
+def test_the_tutor_carries_one_answer_over_and_nothing_else_moves(page_env: PageEnv) -> None:
+    second, groups = _next_round(page_env)
+    at = _tutor(page_env, second, groups[0])
+    assert not at.exception
+    body = texts(at)
+    assert "This round follows “Round 1” (2026-11-23)" in body
+    assert "**Previous round (2026-11-23): 0\\.5**" in body
+    assert "Open action: Item of Team A (Open)" in body  # act0 targets data-1, still open
+    assert page_env.store.snapshot(second.id).group_answers(groups[0].id) == {}
+    at.button(key="carry_data-1").click().run()
+    assert not at.exception
+    saved = page_env.store.snapshot(second.id).group_answers(groups[0].id)
+    assert {k: (a.value, a.note, a.updated_by) for k, a in saved.items()} == {
+        "data-1": ("0.5", "wiki page", groups[0].tutor)
+    }
+    # The new widget shows the carried answer; the button gives way to "same as last round".
+    assert at.radio(key="ans_data-1__g1").value == "0.5"
+    assert not [b for b in at.button if b.key == "carry_data-1"]
+    assert "**Previous round (2026-11-23): 0\\.5 · Same as last round.**" in texts(at)
+    assert [b.key for b in at.button if (b.key or "").startswith("carry_")][:1] == ["carry_data-2"]
+
+
+def test_no_carry_over_in_a_closed_round_nor_for_a_new_system(page_env: PageEnv) -> None:
+    from dataclasses import replace
+
+    from workshop.models import Group
+
+    second, groups = _next_round(page_env)
+    page_env.store.upsert_group(
+        Group("g_new", second.id, "Team N", "Brand new system", "poc", "", 9)
+    )
+    at = _tutor(
+        page_env,
+        second,
+        next(g for g in page_env.store.snapshot(second.id).groups if g.id == "g_new"),
+    )
+    assert "This system was not assessed in the previous round (Round 1)." in texts(at)
+    assert not [b for b in at.button if (b.key or "").startswith("carry_")]
+
+    page_env.store.update_workshop(replace(second, closed=True))
+    at = _tutor(page_env, second, groups[0])
+    assert "**Previous round (2026-11-23): 0\\.5**" in texts(at)
+    assert not [b for b in at.button if (b.key or "").startswith("carry_")]
