@@ -756,3 +756,41 @@ def test_control_character_message_exists_in_japanese(page_env: PageEnv) -> None
     at.text_area(key="note_data-1").input("メモ\x07").run()
     assert "「メモ」に保存できない制御文字(U+0007)が含まれています" in texts(at)
     assert page_env.store.snapshot(workshop.id).group_answers(groups[0].id) == {}
+
+
+def test_the_next_round_shows_hostile_previous_texts_escaped(page_env: PageEnv) -> None:
+    """Follow-through (issue 14): last round's hostile notes, actions, stamps and titles
+    beside each test, in the wrap-up's prompt and tables, and on the results page."""
+    from dataclasses import replace
+
+    from workshop.workshops import duplicate_workshop
+
+    hostile = build_hostile(page_env.store)
+    for action in page_env.store.snapshot(hostile.workshop.id).actions:
+        page_env.store.update_action(
+            replace(action, status="in_progress", ticket=LINK, updated_by=SCRIPT, updated_at=AT)
+        )
+    second = duplicate_workshop(page_env.store, hostile.workshop.id, title=TITLE, date="2026-12-23")
+    group = page_env.store.snapshot(second.id).groups[0]
+    page_env.store.save_answers(
+        second.id, group.id, [AnswerChange("data-3", "1", "")], updated_by=IMG, updated_at=AT
+    )
+    tutor = page_env.app(
+        "views/tutor.py", w=second.id, g=group.id, code=page_env.keys.join_code(group)
+    )
+    body = assert_inert(tutor)
+    assert escape_markdown(TITLE) in body  # "This round follows ..."
+    assert NOTE_HTML in body  # last round's note, exactly as typed
+    wrapup = _unlock(page_env.app("views/wrapup.py", w=second.id), f"wrapup_{second.id}")
+    assert_inert(wrapup)
+    results = page_env.app(
+        "views/results.py",
+        w=hostile.workshop.id,
+        token=page_env.keys.results_token(hostile.workshop),
+    )
+    body = assert_inert(results)
+    assert escape_markdown(SCRIPT) in body  # who updated the items
+    results = page_env.app(
+        "views/results.py", w=second.id, token=page_env.keys.results_token(second, group)
+    )
+    assert_inert(results)

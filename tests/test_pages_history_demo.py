@@ -43,8 +43,10 @@ def test_history_shows_systems_and_trends(page_env: PageEnv) -> None:
     table = at.dataframe[0].value
     assert len(table) == 5
     assert set(table["Rounds"]) == {1, 2}
-    assert len(at.selectbox) == 1
-    at.selectbox[0].select(at.selectbox[0].options[-1]).run()
+    # The system picker, and the follow-through's round picker (round 2 follows round 1).
+    assert [box.key for box in at.selectbox] == ["history_system", "history_followup"]
+    systems = at.selectbox(key="history_system")
+    systems.select(systems.options[-1]).run()
     assert not at.exception
 
 

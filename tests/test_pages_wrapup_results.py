@@ -153,7 +153,8 @@ def test_downloads_come_with_the_page_so_clock_runs_cannot_sweep_them(
     rehearsal); each file must be referenced by the page that shows its button."""
     workshop, groups = _scored_workshop(page_env)
     pages = {
-        "wrap-up": (_wrapup(page_env, workshop.id), 4),
+        # answers, report, actions, Markdown tickets, Jira CSV, gh script
+        "wrap-up": (_wrapup(page_env, workshop.id), 6),
         # CSV and Markdown; the chart images are made on request ("Prepare PNG").
         "group results": (
             page_env.app(

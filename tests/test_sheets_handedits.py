@@ -9,6 +9,7 @@ that the valid rows next to it still count.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -16,8 +17,9 @@ import pytest
 from tests.rubric_factory import make_rubric
 from tests.support.clock import ManualClock
 from tests.support.sheets_backend import SheetsFixture, sheets_fixture
-from workshop.models import AnswerChange, Group, Snapshot, Workshop
+from workshop.models import ActionItem, AnswerChange, Group, Snapshot, Workshop
 from workshop.scoring import score_answers
+from workshop.store.base import StoreConfigError
 from workshop.store.sheets import SheetsStore
 
 RUBRIC = make_rubric(na_allowed={"data-2"}, rubric_id="ml-test-score")
@@ -265,3 +267,49 @@ def test_problems_are_in_japanese_for_a_japanese_workshop(env: Env) -> None:
     (problem,) = snap.problems
     assert problem.where == "ワークシート「Team A」の 3 行目"
     assert "修正されるまで未回答として扱います" in problem.what
+
+
+def test_hand_edited_action_statuses_come_back_and_a_bad_one_is_reported(env: Env) -> None:
+    """The Actions worksheet is two-way: statuses typed by hand count, in any spelling
+    people use; an unknown one is reported with its row, and the row still counts (open)."""
+    fx, store, _groups = env
+    for n in range(3):
+        store.add_action(
+            ActionItem(f"a{n}", "w1", "g0", "data-1", f"Action {n}", created_at=f"{n}")
+        )
+    fx.fake.set_values(fx.key, "Actions", [["Done"]], start="K2")  # status column
+    fx.fake.set_values(fx.key, "Actions", [["in progress"]], start="K3")
+    fx.fake.set_values(fx.key, "Actions", [["finished"]], start="K4")
+    fx.fake.set_values(fx.key, "Actions", [["ML-12"]], start="L4")  # ticket
+    snap = fresh(store)
+    assert [(a.id, a.status, a.ticket) for a in snap.actions] == [
+        ("a0", "done", ""),
+        ("a1", "in_progress", ""),
+        ("a2", "open", "ML-12"),
+    ]
+    assert texts(snap) == [
+        "worksheet 'Actions', row 4: status 'finished' is not one of open, in_progress, "
+        "done, dropped; open is used instead"
+    ]
+
+
+def test_a_sheet_without_the_follow_up_columns_says_so_and_prepare_adds_them(env: Env) -> None:
+    """A sheet made before 0.2 has no status, ticket or updated columns: items still read
+    (as open), the missing columns are named, an update is refused with how to fix it
+    rather than written half, and "Prepare the sheet" adds the columns."""
+    fx, store, _groups = env
+    action = ActionItem("a0", "w1", "g0", "data-1", "Schema check", created_at="0")
+    store.add_action(action)
+    fx.fake.set_values(fx.key, "Actions", [["", "", "", ""]], start="K1")  # an old header
+    fx.fake.set_values(fx.key, "Actions", [["", "", "", ""]], start="K2")
+    snap = fresh(store)
+    assert [(a.id, a.status) for a in snap.actions] == [("a0", "open")]
+    missing = [p.value for p in snap.problems if p.where == "worksheet 'Actions', row 1"]
+    assert missing == ["status", "ticket", "updated_at", "updated_by"]
+    with pytest.raises(StoreConfigError, match="status, ticket, updated_at, updated_by"):
+        store.update_action(replace(action, status="done"))
+    store.prepare("w1")
+    store.update_action(replace(action, status="done", ticket="ML-1"))
+    snap = fresh(store)
+    assert [(a.status, a.ticket) for a in snap.actions] == [("done", "ML-1")]
+    assert not snap.problems

@@ -499,6 +499,28 @@ def test_action_items_add_update_delete_and_order_by_priority(store: Store) -> N
     assert store.snapshot(workshop.id).actions == (promoted, tie_a_done, tie_b)
 
 
+def test_action_follow_up_fields_round_trip_and_survive_a_closed_workshop(store: Store) -> None:
+    """Status, ticket and the last-updated stamp are kept like every other field, and a group
+    updates them between rounds even after the host closed the workshop's scoring."""
+    workshop, _ = setup_workshop(store)
+    action = make_action(1, 1)
+    store.add_action(action)
+    assert store.snapshot(workshop.id).actions[0].status == "open"  # where every item starts
+    store.update_workshop(replace(store.get_workshop(workshop.id) or workshop, closed=True))
+    updated = replace(
+        action,
+        status="in_progress",
+        ticket="https://tracker.example/ML-7?a=1&b=2",
+        updated_at="2027-01-10T09:30:00+00:00",
+        updated_by="=Team A",  # user text, kept as typed (never a formula)
+    )
+    store.update_action(updated)
+    assert store.snapshot(workshop.id).actions == (updated,)
+    done = replace(updated, status="done", ticket="")
+    store.update_action(done)
+    assert store.snapshot(workshop.id).actions == (done,)
+
+
 def test_adding_an_action_again_is_a_harmless_retry_but_a_clash_is_refused(store: Store) -> None:
     workshop, _ = setup_workshop(store)
     action = make_action(1, 2)

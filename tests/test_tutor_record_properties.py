@@ -51,6 +51,8 @@ FIELDS = ("value", "note")
 ANSWERS = ("0", "0.5", "1")
 NOTES = ("", "wiki", "CI job", "手作業")
 DEVICES = ("tutor", "laptop")
+#: The previous round's answer and note per test, offered by "Carry over" (issue 14).
+PREVIOUS = {"data-1": ("0.5", "wiki"), "data-2": ("1", ""), "model-1": ("0", "CI job")}
 RUBRIC = make_rubric(sections=("data", "model"), items_per_section=2, rubric_id="ml-test-score")
 
 
@@ -194,6 +196,31 @@ class TutorRecordMachine(RuleBasedStateMachine):
         self.intended[(item, name)] = text
         self.author[(item, name)] = device
         self.rerun(screen, dict(screen.browser))
+        self.deliver(screen)
+
+    @rule(device=st.sampled_from(DEVICES), item=st.sampled_from(sorted(PREVIOUS)))
+    def carry_over(self, device: str, item: str) -> None:
+        """The person presses "Carry over" beside a test still blank on their screen: the
+        previous answer, and its note onto an empty note, as patches (the page's on_click)."""
+        self.tick_clock()
+        screen = self.devices[device]
+        section = item.split("-")[0]
+        if screen.section != section:
+            screen.section = section
+            self.rerun(screen, dict(screen.browser))
+        self.render(screen)
+        self.deliver(screen)
+        if screen.form.text(item, "value"):
+            return  # answered: the page offers no button
+        value, note = PREVIOUS[item]
+        patches = screen.form.carried_over(
+            item, value, note, made_at=timesource.now_precise_iso(), made_by=device
+        )
+        for patch in patches:
+            self.engine.record("w1", "g1", patch, origin=device)
+            self.intended[(item, patch.field)] = patch.text
+            self.author[(item, patch.field)] = device
+        self.rerun(screen, dict(screen.browser))  # the click's rerun sends the old widgets
         self.deliver(screen)
 
     @rule(device=st.sampled_from(DEVICES), section=st.sampled_from(sorted(SECTIONS)))

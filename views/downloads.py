@@ -17,7 +17,7 @@ _exports: BoundedMemo[Hashable, bytes | str] = BoundedMemo(MAX_CACHED_EXPORTS)
 Build = Callable[[], bytes | str]
 
 #: The file types pages export, by file name extension.
-MIME_TYPES = {"csv": "text/csv", "md": "text/markdown"}
+MIME_TYPES = {"csv": "text/csv", "md": "text/markdown", "sh": "text/x-shellscript"}
 
 
 def export_data(key: Hashable, build: Build) -> bytes | str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views import auth, chart_display, context, language, live, messages
+from views import auth, chart_display, context, followthrough_display, language, live, messages
 from workshop import fingerprints, history_charts
 from workshop.access import history_allowed
 from workshop.demo import is_demo
@@ -146,3 +146,6 @@ exports = ((t("history.export_png"), "png"), (t("history.export_svg"), "svg"))
 for column, (label, extension) in zip(st.columns([1, 1, 2])[:2], exports, strict=True):
     with column:
         chart_display.image_download(label, means_key, means, f"section-means.{extension}")
+
+# ---- follow-through between rounds
+followthrough_display.history_section(content.rubrics, snapshots, newest_rubric, lang)

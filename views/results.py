@@ -18,15 +18,15 @@ from views import (
     live,
     markup,
     messages,
+    results_followup,
 )
 from workshop import fingerprints, wrapup_charts
 from workshop.access import results_access
-from workshop.actions import item_choices, sorted_actions
 from workshop.advice import next_band_advice
 from workshop.answers import format_level, format_score
 from workshop.exports import actions_csv, export_filename, tidy_csv
 from workshop.models import Snapshot
-from workshop.presentation import escape_markdown, format_html
+from workshop.presentation import escape_markdown
 from workshop.reports import advice_lines, markdown_report
 from workshop.score_tables import (
     answered_text,
@@ -165,23 +165,8 @@ if group_id:
     )
     show_bars()
 
-    st.subheader(t("results.actions_heading"))
-    actions = sorted_actions(snapshot, group_id)
-    if not actions:
-        st.caption(t("reports.no_actions"))
-    item_titles = item_choices(rubric, lang)
-    for action in actions:
-        # What and who are free text (often with a ticket link): shown exactly as typed.
-        markup.show_html_line(
-            format_html(
-                t("results.action_line"),
-                markup={"priority": f"<strong>P{int(action.priority)}</strong>"},
-                what=action.what,
-                item=item_titles.get(action.item_id, "—"),
-                owner=action.owner or "—",
-                due=action.due or t("wrapup.action_no_due"),
-            )
-        )
+    results_followup.actions_section(snapshot, rubric, group_id, lang)
+    results_followup.own_follow_through(content.rubrics, snapshot, group_id)
 
     st.subheader(t("results.items_heading"))
     answers = snapshot.group_answers(group_id)
@@ -212,7 +197,7 @@ else:
         ("results-heatmap", workshop.id, lang, fingerprint),
         lambda: wrapup_charts.answer_heatmap(heatmap_frame(rubric, snapshot, lang), lang),
     )
-    st.subheader(t("results.workshop_actions_heading"))
+    results_followup.actions_section(snapshot, rubric, "", lang)
     downloads.download_button(
         t("reports.download_actions_csv"),
         lambda: actions_csv(rubric, snapshot, lang),

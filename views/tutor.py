@@ -29,6 +29,7 @@ from views import (
     rubric_display,
     tutor_actions,
     tutor_join,
+    tutor_previous,
     tutor_votes,
     viewer_time,
 )
@@ -306,6 +307,9 @@ with st.sidebar:
     follow = st.toggle(t("tutor.follow_host"), value=True, key="follow_host")
 
 tutor_votes.panel(group, rubric, lang, closed=closed)
+show_previous = tutor_previous.beside_each_test(
+    workshop, group, rubric, form=form, closed=closed, who=_who, send=_send
+)
 
 labels = {section.id: section.short.get(lang) for section in rubric.sections}
 host_section = host_view.segment.section_id
@@ -370,6 +374,7 @@ for tab, section in zip(tabs, rubric.sections, strict=True):
                 rubric_display.show_item_levels(rubric, item, lang, small=True)
                 if item.not_applicable is not None:
                     st.caption(t("tutor.na_when", text=item.not_applicable.get(lang)))
+                show_previous(item, value_view.text)
                 options = answer_choices(rubric.levels, na_allowed=item.na_allowed)
                 shown = _canonical(item, value_view.text)
                 if value_view.text and shown is None:

@@ -7,15 +7,27 @@ from functools import partial
 
 import streamlit as st
 
-from views import auth, chart_display, context, downloads, language, live, markup, messages
+from views import (
+    auth,
+    chart_display,
+    context,
+    downloads,
+    followthrough_display,
+    language,
+    live,
+    markup,
+    messages,
+)
 from workshop import clock, fingerprints, timesource, wrapup_charts
 from workshop.actions import MAX_PRIORITY, MIN_PRIORITY, item_choices, listed_actions, new_action
 from workshop.exports import actions_csv, export_filename, tidy_csv
+from workshop.followthrough_prompt import follow_through_prompt
 from workshop.presentation import escape_markdown, format_html
 from workshop.reports import markdown_report
 from workshop.score_tables import comparison_rows
 from workshop.store.base import StoreError
 from workshop.tickets import actions_markdown
+from workshop.tracker_exports import gh_script, jira_csv
 from workshop.workshops import InputError
 from workshop.wrapup import discussion_prompts, group_results
 from workshop.wrapup_frames import (
@@ -100,6 +112,10 @@ with profile_tab:
 # ---- prompts, one at a time
 st.subheader(t("wrapup.talk_heading"))
 prompts = discussion_prompts(rubric, snapshot, lang, t=translator, results=results)
+followed = followthrough_display.load(content.rubrics, snapshot)
+if followed is not None:  # the next round opens with "did last round's actions pay off?"
+    titles = followthrough_display.section_titles(rubric)
+    prompts.insert(0, follow_through_prompt(followed[0], titles, lang, translator))
 if not prompts:
     st.success(t("wrapup.talk_none"))
 else:
@@ -124,6 +140,11 @@ else:
         ):
             st.session_state[key] = index + 1
             st.rerun()
+
+# ---- follow-through since the previous round
+if followed is not None:
+    st.subheader(t("followup.heading"))
+    followthrough_display.show(followed[0], followed[1], rubric, lang)
 
 # ---- action items
 st.subheader(t("wrapup.actions_heading"))
@@ -203,11 +224,15 @@ answers_file = partial(tidy_csv, rubric, snapshot, lang)
 report_file = partial(markdown_report, rubric, snapshot, lang, t=translator)
 actions_file = partial(actions_csv, rubric, snapshot, lang)
 tickets_file = partial(actions_markdown, rubric, snapshot, lang, t=translator)
+jira_file = partial(jira_csv, rubric, snapshot, lang, t=translator)
+gh_file = partial(gh_script, rubric, snapshot, lang, t=translator)
 exports = (  # label, builder, kind of file, extension
     (t("reports.download_tidy_csv"), answers_file, "answers", "csv"),
     (t("reports.download_report"), report_file, "report", "md"),
     (t("reports.download_actions_csv"), actions_file, "actions", "csv"),
     (t("reports.download_tickets"), tickets_file, "tickets", "md"),
+    (t("followup.download_jira"), jira_file, "jira", "csv"),
+    (t("followup.download_gh"), gh_file, "github-issues", "sh"),
 )
 downloads.download_buttons(
     [(label, build, export_filename(workshop, kind, ext)) for label, build, kind, ext in exports],

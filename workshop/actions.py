@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 
 from workshop import timesource
+from workshop.action_status import parse_status
 from workshop.content.model import Item, Rubric
 from workshop.models import ActionItem, Snapshot
 from workshop.security import new_id
 from workshop.workshops import MAX_NAME, MAX_NOTE, InputError, check_text
 from workshop.wrapup import ordered_groups
 
+#: A ticket is a link (or a tracker key such as ``ML-123``); longer text is refused.
+MAX_TICKET = 500
 #: Priorities a person may give: 1 is done first.
 MIN_PRIORITY = 1
 MAX_PRIORITY = 99
@@ -58,6 +62,25 @@ def new_action(
         due=due.isoformat() if due else "",
         created_at=timesource.now_iso(),
         created_by=created_by,
+    )
+
+
+def followed_up(action: ActionItem, *, status: str, ticket: str, updated_by: str) -> ActionItem:
+    """The item with a new status and ticket link, stamped now; raises InputError.
+
+    Between rounds a group moves its items along from its results link (and the
+    host moves any). The stamp says who did it and when; what, owner, priority
+    and due date are left exactly as recorded.
+    """
+    parsed = parse_status(status)
+    if parsed is None:
+        raise InputError("bad_status", status=status)
+    return replace(
+        action,
+        status=parsed,
+        ticket=check_text(ticket, "ticket", MAX_TICKET),
+        updated_at=timesource.now_iso(),
+        updated_by=updated_by,
     )
 
 

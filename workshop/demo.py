@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from workshop.action_status import parse_status
 from workshop.answers import NA_TEXT
 from workshop.content import load_rubric, shipped_content_dir
 from workshop.content.model import LANGUAGES, Rubric, Text, level_key
@@ -59,6 +60,7 @@ class DemoAction:
     due_days: int
     owner: Text
     what: Text
+    status: str = "open"  # where the item stood when the next round began
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,14 @@ class DemoData:
 
 
 # --------------------------------------------------------------------------- loading
+
+
+def _status(value: object, where: str) -> str:
+    """An action's status in the demo file (blank: open); an unknown one is an error."""
+    status = parse_status(str(value or ""))
+    if status is None:
+        raise DemoDataError(f"{where}: unknown status {value!r}")
+    return status
 
 
 def _text(value: Any, where: str) -> Text:
@@ -130,6 +140,7 @@ def _round(raw: Any, rubric: Rubric, where: str) -> DemoRound:
             due_days=int(action.get("due_days", 30)),
             owner=_text(action.get("owner"), f"{where}: action {action.get('item')} owner"),
             what=_text(action.get("what"), f"{where}: action {action.get('item')} what"),
+            status=_status(action.get("status"), f"{where}: action {action.get('item')} status"),
         )
         for action in raw.get("actions") or ()
     )
@@ -268,6 +279,9 @@ def _create_round(
                     due=(day + timedelta(days=action.due_days)).isoformat(),
                     created_at=_at(start, 55),
                     created_by=group.tutor,
+                    status=action.status,
+                    updated_at=_at(start, 55) if action.status != "open" else "",
+                    updated_by=group.tutor if action.status != "open" else "",
                 )
             )
     return workshop

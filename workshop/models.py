@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 PHASES: tuple[str, ...] = ("poc", "validation", "production")
+#: Where an action item stands between rounds; "open" is where every item starts.
+ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "done", "dropped")
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,12 @@ class ActionItem:
     due: str = ""  # ISO date or ""
     created_at: str = ""
     created_by: str = ""
+    # Follow-through between rounds (workshop.actions.followed_up): where the item stands,
+    # a link to its ticket, and who last changed either and when (ISO UTC).
+    status: str = "open"  # one of ACTION_STATUSES
+    ticket: str = ""
+    updated_at: str = ""
+    updated_by: str = ""
 
 
 @dataclass(frozen=True)

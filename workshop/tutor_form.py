@@ -106,6 +106,28 @@ class TutorForm:
         self.shown[key] = text
         return FieldPatch(item_id, field_name, text, base, made_at, made_by)
 
+    def carried_over(
+        self, item_id: str, value: str, note: str, *, made_at: str, made_by: str
+    ) -> list[FieldPatch]:
+        """The tutor carried the previous round's answer (and note) over with one click.
+
+        The answer is written as this round's, from what the field shows now;
+        the note only when this round's note is still empty, so nothing written
+        this round is overwritten. Each field that changes gets a new widget
+        (see :meth:`key`): the widget drawn before the click still holds the
+        blank answer, and an old widget is never overwritten in place.
+        """
+        patches = []
+        for field_name, text in (("value", value), ("note", note)):
+            key = (item_id, field_name)
+            base = self.shown.get(key, "")
+            if text == base or not text or (field_name == "note" and base):
+                continue
+            self.shown[key] = text
+            self.generation[key] = self.generation.get(key, 0) + 1
+            patches.append(FieldPatch(item_id, field_name, text, base, made_at, made_by))
+        return patches
+
     def chosen_again(
         self, item_id: str, field_name: str, text: str, *, made_at: str, made_by: str
     ) -> FieldPatch:

@@ -159,6 +159,17 @@ def _migration_4_vote_summaries(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_5_action_follow_through(conn: sqlite3.Connection) -> None:
+    """Action items live on between rounds: a status, a ticket link, a last-updated stamp."""
+    for column, default in (
+        ("status", "'open'"),
+        ("ticket", "''"),
+        ("updated_at", "''"),
+        ("updated_by", "''"),
+    ):
+        conn.execute(f"ALTER TABLE actions ADD COLUMN {column} TEXT NOT NULL DEFAULT {default}")
+
+
 #: Schema migrations in order; the database's ``user_version`` counts those applied.
 #: Append new functions, never edit or reorder applied ones. Each runs inside the
 #: migration transaction, so use ``conn.execute`` (``executescript`` would commit early).
@@ -167,4 +178,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migration_2_revisions,
     _migration_3_no_secrets_in_records,
     _migration_4_vote_summaries,
+    _migration_5_action_follow_through,
 )

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workshop.models import ActionItem
+from workshop.action_status import OPEN, parse_status
+from workshop.models import ACTION_STATUSES, ActionItem
 from workshop.store.records import Record
 from workshop.store.sheets.layout.cells import Values, next_free_row, record_texts
 from workshop.store.sheets.layout.columns import (
@@ -30,7 +31,20 @@ ACTION_CELLS: dict[str, CellRule] = {
     "owner": RowReader.raw,
     "priority": lambda row, column: row.integer(column, 1),
     "created_by": RowReader.raw,
+    "ticket": RowReader.raw,
+    "updated_by": RowReader.raw,
+    "status": lambda row, column: _status(row, column),
 }
+
+
+def _status(row: RowReader, column: str) -> str:
+    """A status as typed (any case, blanks or dashes); an unknown one is reported, kept open."""
+    typed = row.text(column)
+    status = parse_status(typed)
+    if status is None:
+        row.bad_choice(column, typed, ACTION_STATUSES, OPEN)
+        return OPEN
+    return status
 
 
 @dataclass(frozen=True)

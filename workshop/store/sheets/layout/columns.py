@@ -70,6 +70,10 @@ ACTIONS_HEADER: tuple[str, ...] = (
     "due",
     "created_at",
     "created_by",
+    "status",
+    "ticket",
+    "updated_at",
+    "updated_by",
 )
 ANSWERS_HEADER: tuple[str, ...] = (
     "item_id",

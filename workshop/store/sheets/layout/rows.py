@@ -123,6 +123,11 @@ class RowReader:
             return fallback
         if text.lower() in choices:
             return text.lower()
+        self.bad_choice(name, text, choices, fallback)
+        return fallback
+
+    def bad_choice(self, name: str, text: str, choices: Sequence[str], fallback: str) -> None:
+        """Report a cell that names none of ``choices``; the reader goes on with ``fallback``."""
         self._problem(
             "bad_choice",
             text,
@@ -131,7 +136,6 @@ class RowReader:
             choices=", ".join(choices),
             fallback=fallback or '""',
         )
-        return fallback
 
     def flag(self, name: str) -> bool:
         text = self.text(name)
