@@ -64,7 +64,13 @@ def is_enabled(view: ClockView, control: str, target: int = 0) -> bool:
 def changed_clock(
     agenda: Agenda, control: str, state: ClockState, now: float, target: int = 0
 ) -> ClockState:
-    """The clock after ``control`` at ``now``; ``target`` is the segment index of a jump."""
+    """The clock after ``control`` at ``now``; ``target`` is the segment index of a jump.
+
+    The control applies to the clock as the screens show it, auto-advance
+    included: Pause after the agenda moved on by itself pauses the segment on
+    screen, not the one last stored.
+    """
+    state = clock.effective(agenda, state, now)
     if control == START:
         return clock.start(agenda, state, now)
     if control == PAUSE:

@@ -143,6 +143,13 @@ def _migration_3_no_secrets_in_records(conn: sqlite3.Connection) -> None:
     conn.execute('ALTER TABLE "groups" ADD COLUMN link_generation INTEGER NOT NULL DEFAULT 0')
 
 
+def _migration_4_room_settings(conn: sqlite3.Connection) -> None:
+    """Auto-advance and the host's broadcast travel with the clock (issue 14)."""
+    conn.execute("ALTER TABLE clock ADD COLUMN auto_advance INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE clock ADD COLUMN broadcast TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE clock ADD COLUMN broadcast_at REAL NOT NULL DEFAULT 0")
+
+
 #: Schema migrations in order; the database's ``user_version`` counts those applied.
 #: Append new functions, never edit or reorder applied ones. Each runs inside the
 #: migration transaction, so use ``conn.execute`` (``executescript`` would commit early).
@@ -150,4 +157,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migration_1_initial,
     _migration_2_revisions,
     _migration_3_no_secrets_in_records,
+    _migration_4_room_settings,
 )
