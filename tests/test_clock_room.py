@@ -31,7 +31,11 @@ AGENDA = Agenda(
     title=Text("t", "t"),
     segments=tuple(
         Segment(id=name, title=Text(name, name), minutes=minutes, section_id=section)
-        for name, minutes, section in (("intro", 5, None), ("data", 10, "data"), ("wrapup", 15, None))
+        for name, minutes, section in (
+            ("intro", 5, None),
+            ("data", 10, "data"),
+            ("wrapup", 15, None),
+        )
     ),
 )
 AUTO = ClockState(segment=0, status="running", started_at=T0, updated_at=T0, auto_advance=True)

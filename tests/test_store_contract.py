@@ -478,7 +478,7 @@ def test_room_settings_and_broadcast_round_trip_with_the_clock(store: Store) -> 
         started_at=1_790_000_100.5,
         updated_at=1_790_000_200.25,
         auto_advance=True,
-        broadcast="=5 minutes left: finish \"Infra\" ＆ note one action 🙂",
+        broadcast='=5 minutes left: finish "Infra" ＆ note one action 🙂',
         broadcast_at=1_790_000_199.75,
     )
     store.set_clock(workshop.id, room)

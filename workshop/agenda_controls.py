@@ -113,3 +113,21 @@ def apply_control(
         workshop_id, name, before.segment, before.status, after.segment, after.status,
     )  # fmt: skip
     return ClockMove(name, before, after)
+
+
+def apply_auto_advance(
+    store: Store,
+    workshop_id: str,
+    agenda: Agenda,
+    on: bool,
+    *,
+    now: Callable[[], float] = timesource.now,
+    log: logging.Logger = LOG,
+) -> ClockState:
+    """Turn the workshop's auto-advance on or off from where the room is now, and log it."""
+    before = store.snapshot(workshop_id).clock
+    after = clock.set_auto_advance(agenda, before, on, now())
+    store.set_clock(workshop_id, after)
+    log.info("workshop %s: auto-advance %s at segment %s", workshop_id, "on" if on else "off",
+             after.segment)  # fmt: skip
+    return after

@@ -16,6 +16,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from workshop.models import ClockState
+from workshop.store.base import Store
 from workshop.workshops import check_text
 
 #: Long enough for "5 minutes left: finish Infra, then write one action item", short
@@ -60,3 +61,16 @@ def shown(clock: ClockState, dismissed: Collection[float]) -> Broadcast | None:
     if message is None or message.sent_at in dismissed:
         return None
     return message
+
+
+def publish(store: Store, workshop_id: str, text: str | None, now: float) -> ClockState:
+    """Store ``text`` as the current message (None takes it back); returns the stored clock.
+
+    Read-modify-write of the clock row, like a clock control: the message
+    travels with the clock, so it costs the viewers no extra read. Raises
+    InputError before anything is written.
+    """
+    before = store.snapshot(workshop_id).clock
+    after = withdraw(before, now) if text is None else send(before, text, now)
+    store.set_clock(workshop_id, after)
+    return after

@@ -139,7 +139,9 @@ def view(agenda: Agenda, clock: ClockState, now: float) -> ClockView:
     )
 
 
-def _fresh(clock: ClockState, index: int, status: str, started_at: float | None, now: float) -> ClockState:
+def _fresh(
+    clock: ClockState, index: int, status: str, started_at: float | None, now: float
+) -> ClockState:
     """Segment ``index`` from its start; the room's settings and message stay as they are."""
     return replace(
         clock,
