@@ -20,7 +20,16 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from workshop import broadcast
 from workshop import clock as clk
-from workshop.agenda_controls import NEXT, PAUSE, PLUS_1, PREVIOUS, RESUME, START, changed_clock
+from workshop.agenda_controls import (
+    NEXT,
+    PAUSE,
+    PLUS_1,
+    PREVIOUS,
+    RESUME,
+    START,
+    changed_clock,
+    shortcut_control,
+)
 from workshop.content.model import Agenda, Segment, Text
 from workshop.models import ClockState
 from workshop.workshops import InputError
@@ -159,6 +168,25 @@ def test_transitions_keep_the_room_settings_and_the_message() -> None:
             "Finish Infra",
             T0 - 5,
         )
+
+
+def test_shortcuts_press_the_control_they_name_when_it_can_act() -> None:
+    idle = clk.view(AGENDA, ClockState(), T0)
+    running = clk.view(AGENDA, AUTO, T0 + 10)
+    paused = clk.view(AGENDA, clk.pause(AUTO, T0 + 10), T0 + 20)
+    finished = clk.view(AGENDA, AUTO, T0 + 2000)
+    assert [shortcut_control(v, "toggle") for v in (idle, running, paused, finished)] == [
+        START,
+        PAUSE,
+        RESUME,
+        START,
+    ]
+    assert shortcut_control(running, "next") == NEXT
+    assert shortcut_control(running, "plus1") == PLUS_1
+    assert shortcut_control(running, "previous") is None  # already on the first segment
+    assert shortcut_control(finished, "next") is None
+    assert shortcut_control(finished, "previous") == PREVIOUS
+    assert shortcut_control(running, "delete everything") is None
 
 
 # -- broadcast -------------------------------------------------------------------------------

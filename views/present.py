@@ -40,6 +40,7 @@ from workshop.agenda_controls import (
     apply_control,
     is_enabled,
     main_control,
+    shortcut_control,
 )
 from workshop.content.model import Agenda, Rubric
 from workshop.live import overall_progress, section_progress
@@ -75,10 +76,6 @@ def _apply(control: str, target: int = 0) -> None:
     live.forget_live_snapshot()
 
 
-#: Keyboard shortcuts (views/assets/countdown.js) and the control each presses.
-SHORTCUTS = {"next": NEXT, "previous": PREVIOUS, "plus1": PLUS_1}
-
-
 def _shortcut() -> None:
     """A key was pressed on the presenter page: press the control it stands for."""
     pressed = countdown.pressed_key("present_clock")
@@ -86,8 +83,8 @@ def _shortcut() -> None:
         return
     latest = live.live_snapshot(workshop_id, warn=False)
     current = clock.view(agenda, latest.clock, timesource.now())
-    control = main_control(current) if pressed == "toggle" else SHORTCUTS.get(pressed)
-    if control is not None and is_enabled(current, control):
+    control = shortcut_control(current, pressed)
+    if control is not None:
         _apply(control)
 
 

@@ -20,7 +20,7 @@ DISPLAY_CSS = """
 [data-testid="stExpandSidebarButton"] {display: none !important;}
 [data-testid="stMainBlockContainer"] {padding: 2.5vh 3vw 1vh 3vw !important;
                                       max-width: 100% !important;}
-.mts-countdown {font-size: min(26vh, 15vw) !important;}
+.mts-countdown {font-size: min(34vh, 19vw) !important;}
 .mts-segment {font-size: min(6vh, 3.4vw) !important; line-height: 1.15;}
 .mts-room-line, .mts-room-note {font-size: min(3.4vh, 2vw) !important;}
 .mts-badge {font-size: min(2.8vh, 1.6vw) !important;}

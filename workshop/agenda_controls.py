@@ -61,6 +61,16 @@ def is_enabled(view: ClockView, control: str, target: int = 0) -> bool:
     return True
 
 
+#: The presenter's keyboard shortcuts (views/assets/countdown.js sends their names).
+SHORTCUTS = {"next": NEXT, "previous": PREVIOUS, "plus1": PLUS_1}
+
+
+def shortcut_control(view: ClockView, pressed: str) -> str | None:
+    """The control a shortcut presses now: space is the first button; None when it cannot act."""
+    control = main_control(view) if pressed == "toggle" else SHORTCUTS.get(pressed)
+    return control if control is not None and is_enabled(view, control) else None
+
+
 def changed_clock(
     agenda: Agenda, control: str, state: ClockState, now: float, target: int = 0
 ) -> ClockState:
