@@ -27,7 +27,15 @@ from workshop.models import ClockState
 #: this (plus the Sheets read's reuse on another process); the countdown needs no poll.
 POLL_SECONDS = 3.0
 
-_JS = (Path(__file__).parent / "assets" / "countdown.js").read_text(encoding="utf-8")
+def _script() -> str:
+    """The component's code without its comment lines: it travels with every poll."""
+    text = (Path(__file__).parent / "assets" / "countdown.js").read_text(encoding="utf-8")
+    return "\n".join(
+        line.strip() for line in text.splitlines() if not line.strip().startswith("//")
+    )
+
+
+_JS = _script()
 _CSS = """
 .mts-room-line {margin: 0;}
 .mts-room-bar {height: 0.6rem; background: #e8eef7; border-radius: 0.3rem; margin: 0.6rem 0;}
