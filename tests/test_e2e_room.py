@@ -138,6 +138,8 @@ def test_the_agenda_moves_on_by_itself_on_every_screen_and_the_host_is_heard(
         while not room.clock().auto_advance:
             assert time.monotonic() < deadline, "auto-advance was not stored"
             time.sleep(0.2)
+        host.get_by_text("Chime on this screen").click()  # muted by default
+        host.wait_for_timeout(1_000)
         host.get_by_role("button", name="Start").click()
         expect(host.get_by_role("button", name="Pause")).to_be_visible(timeout=10_000)
         for page in pages:
@@ -157,6 +159,9 @@ def test_the_agenda_moves_on_by_itself_on_every_screen_and_the_host_is_heard(
             )
         seen = [page.evaluate("window.__segmentSeen['1']") / 1000 for page in pages]
         assert max(seen) - min(seen) < 1.0, seen
+        # The chime rang when time was up, on the presenter only (WebAudio, nothing fetched).
+        assert host.evaluate("window.__mtsChimes || 0") >= 1
+        assert [page.evaluate("window.__mtsChimes || 0") for page in tutors] == [0, 0, 0]
         # Computed, not stored: nobody wrote the move, and it came at 8 s + 5 s.
         assert room.clock().segment == 0
         assert abs(min(seen) - (started + 8 + 5)) < 1.0
