@@ -27,6 +27,7 @@ from workshop.models import ClockState
 #: this (plus the Sheets read's reuse on another process); the countdown needs no poll.
 POLL_SECONDS = 3.0
 
+
 def _script() -> str:
     """The component's code without its comment lines: it travels with every poll."""
     text = (Path(__file__).parent / "assets" / "countdown.js").read_text(encoding="utf-8")
