@@ -253,3 +253,38 @@ def test_keyboard_shortcuts_drive_the_clock_and_the_display_mode_fits_the_screen
             save_screenshot(screen, f"present-display-{width}x{height}.png")
             screen.context.close()
         browser.close()
+
+
+def test_the_broadcast_reaches_a_screen_served_by_another_app_process(
+    room: Room, tmp_path: Path
+) -> None:
+    """Two ``streamlit run`` processes on one record: the host on one, a tutor on the other."""
+    content = tmp_path / "content"
+    with (
+        streamlit_app(tmp_path, env={"WORKSHOP_CONTENT_DIRS": str(content)}) as other,
+        sync_playwright() as playwright,
+    ):
+        browser = launch(playwright)
+        host = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        _presenter(host, room)
+        tutor = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        group = room.groups[1]
+        tutor.goto(room.tutor_url(group).replace(room.server.url, other.url))
+        wait_for_app(tutor)
+        tutor.wait_for_selector('[data-testid="countdown"]', timeout=30_000)
+
+        host.get_by_role("button", name="Message to every group").click()
+        host.get_by_label("Message", exact=True).fill("Wrap up Data in 2 minutes")
+        sent = time.monotonic()
+        host.get_by_role("button", name="Send to every tutor screen").click()
+        expect(tutor.locator(".st-key-room_broadcast")).to_contain_text(
+            "Wrap up Data in 2 minutes", timeout=5_000
+        )
+        assert time.monotonic() - sent < 5.0
+        # The clock too: started on one process, ticking on the other's page.
+        host.keyboard.press("Escape")
+        host.get_by_role("button", name="Start").click()
+        expect(tutor.locator('[data-testid="countdown"]')).to_have_attribute(
+            "data-status", "running", timeout=5_000
+        )
+        browser.close()
