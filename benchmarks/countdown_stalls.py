@@ -11,7 +11,9 @@ clock running on the Data segment). Headless Chromium opens the presenter
 view (unlocked with the passcode form). An in-page poller (every 20 ms)
 records when the countdown (``[data-testid="countdown"]``, redrawn by a 1 s
 fragment; its ``data-rendered-at`` changes with every redraw) changes, and the
-gaps between changes are the samples.
+gaps between changes are the samples. (Since issue 15 the countdown ticks in the
+browser from the stored clock, so a gap now means the page's own main thread stalled;
+the server is asked only by the page's slow poll.)
 
 1. **Idle**: nothing else happens (``--idle`` seconds).
 2. **Load**: meanwhile, round after round, other browser contexts open pages

@@ -82,7 +82,7 @@ def test_next_and_previous_reset_the_segment_time() -> None:
     state = clk.next_segment(AGENDA, state, T0 + 200)
     assert state.segment == 1 and state.status == "running" and state.extension == 0
     assert clk.view(AGENDA, state, T0 + 200).remaining == 600
-    assert clk.current_section_id(AGENDA, state) == "data"
+    assert clk.current_section_id(AGENDA, state, T0) == "data"
     state = clk.previous_segment(AGENDA, state, T0 + 210)
     assert state.segment == 0
     assert clk.view(AGENDA, state, T0 + 210).remaining == 300

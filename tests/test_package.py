@@ -100,6 +100,7 @@ def test_the_wheel_holds_the_code_the_views_and_the_content(tmp_path: Path) -> N
         assert f"{package}/__init__.py" in names, package
     for expected in (
         "views/app.py", "views/tutor.py", "views/assets/favicon.png",
+        "views/assets/countdown.js", "workshop_content/ui/room.yaml",
         "workshop_content/rubrics/ml-test-score.yaml", "workshop_content/ui/tutor.yaml",
         "workshop_content/agendas/standard-60.yaml", "workshop_content/demo/demo.yaml",
     ):  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from tests.support.apptest import PASSCODE, PageEnv, texts
+from tests.support.room_clock import clock_data, shown
 from workshop.models import AnswerChange
 
 
@@ -23,8 +24,7 @@ def _press(at: AppTest, label: str) -> AppTest:
 
 
 def _countdown(at: AppTest) -> str:
-    html = next(m.value for m in at.markdown if 'data-testid="countdown"' in m.value)
-    return html.split(">")[1].split("<")[0]
+    return shown(at, "present_clock").display
 
 
 def test_presenter_needs_the_host_passcode(page_env: PageEnv) -> None:
@@ -38,7 +38,8 @@ def test_start_pause_resume_and_extend(page_env: PageEnv) -> None:
     workshop, _ = page_env.make_workshop()
     at = _unlocked(page_env, workshop.id)
     assert _countdown(at) == "5:00"
-    assert "Not started" in texts(at)
+    assert shown(at, "present_clock").status == "idle"
+    assert clock_data(at, "present_clock")["texts"]["status_idle"] == "Not started"
     _press(at, "Start")
     assert page_env.store.snapshot(workshop.id).clock.status == "running"
     page_env.clock.advance(61)
@@ -48,7 +49,7 @@ def test_start_pause_resume_and_extend(page_env: PageEnv) -> None:
     page_env.clock.advance(500)
     at.run()
     assert _countdown(at) == "3:59"
-    assert "Paused" in texts(at)
+    assert shown(at, "present_clock").status == "paused"
     _press(at, "Resume")
     page_env.clock.advance(9)
     _press(at, "+1 min")
@@ -64,9 +65,8 @@ def test_overtime_turns_red_and_counts_up(page_env: PageEnv) -> None:
     page_env.clock.advance(300 + 37.4)
     at.run()
     assert _countdown(at) == "+0:37"
-    countdown_html = next(m.value for m in at.markdown if 'data-testid="countdown"' in m.value)
-    assert "overtime" in countdown_html
-    assert "Overtime" in texts(at)
+    assert shown(at, "present_clock").overtime
+    assert clock_data(at, "present_clock")["texts"]["overtime"] == "Overtime"
 
 
 def test_next_previous_and_jump_move_the_shared_clock(page_env: PageEnv) -> None:

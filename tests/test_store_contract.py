@@ -469,6 +469,27 @@ def test_clock_state_round_trips_every_field(store: Store) -> None:
     assert store.snapshot(workshop.id).clock == finished
 
 
+def test_room_settings_and_broadcast_round_trip_with_the_clock(store: Store) -> None:
+    """Auto-advance and the host's message are kept with the clock, text exactly as typed."""
+    workshop, _ = setup_workshop(store)
+    before = store.revision(workshop.id)
+    room = ClockState(
+        segment=2,
+        status="running",
+        started_at=1_790_000_100.5,
+        updated_at=1_790_000_200.25,
+        auto_advance=True,
+        broadcast='=5 minutes left: finish "Infra" ＆ note one action 🙂',
+        broadcast_at=1_790_000_199.75,
+    )
+    store.set_clock(workshop.id, room)
+    assert store.snapshot(workshop.id).clock == room
+    assert store.revision(workshop.id) != before  # pages polling the revision see the message
+    withdrawn = replace(room, broadcast="", broadcast_at=0.0, auto_advance=False)
+    store.set_clock(workshop.id, withdrawn)
+    assert store.snapshot(workshop.id).clock == withdrawn
+
+
 def test_clock_of_unknown_workshop_is_not_found(store: Store) -> None:
     with pytest.raises(NotFound):
         store.set_clock("w_missing", ClockState(status="running", started_at=1.0))

@@ -21,9 +21,11 @@ def test_a_record_reads_stored_values_back_by_each_fields_type() -> None:
     }
     assert Record(Workshop).build(stored.__getitem__) == WORKSHOP
     stored_clock = {"segment": 2, "status": "paused", "started_at": None,
-                    "paused_elapsed": 3, "extension": 0, "updated_at": 1.5}  # fmt: skip
+                    "paused_elapsed": 3, "extension": 0, "updated_at": 1.5,
+                    "auto_advance": 1, "broadcast": "Finish Infra", "broadcast_at": 7}  # fmt: skip
     clock = Record(ClockState).build(stored_clock.__getitem__)
-    assert clock == ClockState(2, "paused", None, 3.0, 0.0, 1.5)
+    assert clock == ClockState(2, "paused", None, 3.0, 0.0, 1.5, True, "Finish Infra", 7.0)
+    assert clock.auto_advance is True and isinstance(clock.broadcast_at, float)
     assert isinstance(clock.paused_elapsed, float)
     group = Record(Group).build({"id": "g1", "workshop_id": "w1", "name": "A", "system": "S",
                                  "phase": "poc", "tutor": "", "position": "3",
@@ -35,7 +37,8 @@ def test_sheet_columns_rename_the_id_and_prefix_the_clock() -> None:
     assert WORKSHOP_RECORD.columns[:2] == ("workshop_id", "title")
     assert CLOCK_RECORD.columns == (
         "clock_segment", "clock_status", "clock_started_at", "clock_paused_elapsed",
-        "clock_extension", "clock_updated_at",
+        "clock_extension", "clock_updated_at", "clock_auto_advance", "clock_broadcast",
+        "clock_broadcast_at",
     )  # fmt: skip
     assert (
         Record(ActionItem, renamed={"id": "action_id"}).named(
@@ -67,4 +70,6 @@ def test_sqlite_statements_are_built_from_the_columns() -> None:
         " WHERE id = ?"
     )
     assert WORKSHOPS.update_values(WORKSHOP, ("id",))[-4:] == ("w0", 2, True, "w1")
-    assert CLOCK.values(ClockState(), "w1") == ("w1", 0, "idle", None, 0.0, 0.0, 0.0)
+    assert CLOCK.values(ClockState(), "w1") == (
+        "w1", 0, "idle", None, 0.0, 0.0, 0.0, False, "", 0.0
+    )  # fmt: skip

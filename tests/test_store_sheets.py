@@ -392,6 +392,25 @@ def test_clock_change_is_one_write_of_that_workshops_clock_cells(
     assert store.snapshot("w2").clock == ClockState()
 
 
+def test_a_sheet_without_the_room_columns_keeps_its_clock_until_they_are_needed(
+    fx: SheetsFixture, clock: ManualClock
+) -> None:
+    """A sheet prepared before auto-advance and broadcasts: the clock keeps working."""
+    store = open_store(fx, clock)
+    setup(store, "w1")
+    header = sheet_values(fx)["Settings"][0]
+    assert header[-3:] == ["clock_auto_advance", "clock_broadcast", "clock_broadcast_at"]
+    fx.fake.set_values(fx.key, "Settings", [["", "", ""]], start="R1")  # columns R..T gone
+    clock.advance(10)  # past the shared read's reuse
+    running = ClockState(segment=1, status="running", started_at=1_790_000_000.5, updated_at=2.0)
+    store.set_clock("w1", running)
+    assert store.snapshot("w1").clock == running
+    with pytest.raises(StoreConfigError) as caught:
+        store.set_clock("w1", replace(running, broadcast="Finish Infra", broadcast_at=3.0))
+    assert "clock_broadcast" in str(caught.value) and "Prepare the sheet" in str(caught.value)
+    assert store.snapshot("w1").clock == running  # nothing half-written
+
+
 def test_workshops_in_one_sheet_get_their_own_dated_worksheets(
     fx: SheetsFixture, clock: ManualClock
 ) -> None:

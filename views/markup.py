@@ -1,4 +1,6 @@
-"""Our own HTML on screen-shared pages: styles, the countdown, status badges, user text.
+"""Our own HTML on screen-shared pages: styles (the countdown's too), user text.
+
+The countdown itself is drawn in the browser (views/countdown.py), with these classes.
 
 Everything here is markup the app writes; user text is passed through
 ``workshop.presentation`` first, which makes it inert.
@@ -6,12 +8,8 @@ Everything here is markup the app writes; user text is passed through
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
-from views.language import t
-from workshop.clock import ClockView
 from workshop.presentation import html_block, user_text_block
 
 PAGE_CSS = """
@@ -35,31 +33,6 @@ PAGE_CSS = """
 def page_css() -> None:
     """Shared styling for large, screen-shared views (our own CSS, no user text)."""
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
-
-
-def countdown_html(view: ClockView, *, small: bool = False) -> str:
-    """The countdown as large text; overtime turns red and shows ``+0:37``."""
-    classes = ["mts-countdown"]
-    if small:
-        classes.append("small")
-    if view.overtime:
-        classes.append("overtime")
-    elif view.status in ("paused", "idle", "finished"):
-        classes.append("paused")
-    return (
-        f'<div class="{" ".join(classes)}" data-testid="countdown" '
-        f'data-remaining="{view.remaining:.3f}" data-rendered-at="{view.at:.3f}">'
-        f"{html.escape(view.display)}</div>"
-    )
-
-
-def status_badge_html(view: ClockView) -> str:
-    """Running / paused / not started / finished, or overtime, as a coloured badge."""
-    if view.overtime:
-        css, text = "overtime", t("present.overtime")
-    else:
-        css, text = view.status, t(f"present.status_{view.status}")
-    return f'<span class="mts-badge {css}">{html.escape(text)}</span>'
 
 
 def show_user_text(text: str) -> None:

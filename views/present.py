@@ -1,20 +1,31 @@
 """Presenter view: the shared agenda clock, the segment's content and a live progress board.
 
 Made to be screen-shared at 1280x720. The clock state lives in the store; the
-countdown and the board are fragments that re-render every second from the
-stored state, which is read again only when the store's revision moved (a
-counter: no read per second), so a tutor's answer shows on the board within
-about a second of reaching the record.
+countdown ticks in the browser (views/countdown.py) and takes the keyboard
+shortcuts; the page polls the record every few seconds (the store's revision,
+a counter: no read while nothing changed) and redraws what changed, so a
+tutor's answer shows on the board within a poll of reaching the record.
+``?display=1`` is the display mode for the shared screen: no sidebar or app
+chrome, only the clock and the board, sized for 1280x720 and 1920x1080.
 """
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 from streamlit.logger import get_logger
 
-from views import auth, context, language, live, markup, messages, viewer_time
+from views import (
+    auth,
+    broadcast,
+    context,
+    countdown,
+    language,
+    live,
+    markup,
+    messages,
+    present_display,
+    viewer_time,
+)
 from workshop import clock, timesource
 from workshop.agenda_controls import (
     JUMP,
@@ -25,9 +36,11 @@ from workshop.agenda_controls import (
     PREVIOUS,
     RESUME,
     START,
+    apply_auto_advance,
     apply_control,
     is_enabled,
     main_control,
+    shortcut_control,
 )
 from workshop.content.model import Agenda, Rubric
 from workshop.live import overall_progress, section_progress
@@ -63,8 +76,33 @@ def _apply(control: str, target: int = 0) -> None:
     live.forget_live_snapshot()
 
 
+def _shortcut() -> None:
+    """A key was pressed on the presenter page: press the control it stands for."""
+    pressed = countdown.pressed_key("present_clock")
+    if pressed is None:
+        return
+    latest = live.live_snapshot(workshop_id, warn=False)
+    current = clock.view(agenda, latest.clock, timesource.now())
+    control = shortcut_control(current, pressed)
+    if control is not None:
+        _apply(control)
+
+
+def _auto_advance() -> None:
+    try:
+        apply_auto_advance(
+            store, workshop_id, agenda, st.session_state["room_auto_advance"], log=LOG
+        )
+    except StoreError as error:
+        st.session_state["present_error"] = error
+    live.forget_live_snapshot()
+
+
 view = clock.view(agenda, snapshot.clock, timesource.now())
 segment = view.segment
+display = present_display.requested()
+if display:
+    present_display.page_css()
 
 st.caption(f"{escape_markdown(workshop.title)} · {workshop.date}")
 
@@ -78,9 +116,9 @@ BUTTONS = {
     PREVIOUS: ("present.previous", ":material/skip_previous:", "c_prev"),
     NEXT: ("present.next", ":material/skip_next:", "c_next"),
 }
-controls = st.columns([1.1, 0.8, 0.8, 1, 1, 2.2])
+controls = st.container() if display else st.columns([1.1, 0.8, 0.8, 1, 1, 2.2])
 shown = (main_control(view), PLUS_1, PLUS_5, PREVIOUS, NEXT)
-for column, control in zip(controls[:5], shown, strict=True):
+for column, control in zip([] if display else controls[:5], shown, strict=False):
     text_key, icon, widget_key = BUTTONS[control]
     column.button(
         t(text_key),
@@ -97,8 +135,13 @@ for column, control in zip(controls[:5], shown, strict=True):
 # fragment, whose request could still carry the previous pick and fire the callback,
 # moving the agenda back right after Next (seen in the rehearsal, even with a new key
 # per segment). A button only fires when it is pressed.
-with controls[5].popover(t("present.jump"), icon=":material/list:", width="stretch"):
-    for index, item in enumerate(agenda.segments):
+jump_menu = (
+    st.empty()
+    if display
+    else controls[5].popover(t("present.jump"), icon=":material/list:", width="stretch")
+)
+with jump_menu:
+    for index, item in enumerate([] if display else agenda.segments):
         st.button(
             f"{index + 1}. {item.title.get(wlang)}",
             key=f"c_jump_{index}",
@@ -107,6 +150,26 @@ with controls[5].popover(t("present.jump"), icon=":material/list:", width="stret
             disabled=not is_enabled(view, JUMP, index),
             type="tertiary",
         )
+if not display:
+    room, auto, chime, screen = st.columns([2.2, 2, 2, 1.4], vertical_alignment="center")
+    with room:
+        broadcast.host_form(workshop_id, snapshot.clock)
+    auto.toggle(
+        t("room.auto_advance"),
+        value=snapshot.clock.auto_advance,
+        key="room_auto_advance",
+        help=t("room.auto_advance_help"),
+        on_change=_auto_advance,
+    )
+    chime.toggle(t("room.chime"), key="room_chime", help=t("room.chime_help"))
+    screen.page_link(
+        context.page("present"),
+        label=t("room.display_mode"),
+        icon=":material/tv:",
+        query_params={"w": workshop.id, "display": "1"},
+        help=t("room.display_mode_help"),
+    )
+st.caption(t("room.shortcuts"))
 error = st.session_state.pop("present_error", None)
 if error is not None:
     messages.show_store_error(error)
@@ -114,26 +177,26 @@ if error is not None:
 rendered = (view.index, view.status)
 
 
-@st.fragment(run_every=1)
+@st.fragment(run_every=countdown.POLL_SECONDS)
 def clock_panel() -> None:
+    """The ticking countdown (in the browser); the poll redraws the page when the agenda moved."""
     latest = live.live_snapshot(workshop_id)
     current = clock.view(agenda, latest.clock, timesource.now())
     if (current.index, current.status) != rendered:
-        st.rerun()  # another host tab moved the agenda: redraw controls and content
-    position = t("present.segment_of", index=current.index + 1, count=len(agenda.segments))
-    st.markdown(
-        f'<p class="mts-muted">{html.escape(position)}'
-        f" · {markup.status_badge_html(current)}</p>"
-        f'<p class="mts-segment">{html.escape(current.segment.title.get(wlang))}</p>',
-        unsafe_allow_html=True,
+        st.rerun()  # another host tab, a shortcut or auto-advance moved the agenda
+    countdown.show(
+        agenda,
+        latest.clock,
+        wlang,
+        chime=bool(st.session_state.get("room_chime")),
+        on_key=_shortcut,
+        key="present_clock",
     )
-    st.markdown(markup.countdown_html(current), unsafe_allow_html=True)
-    st.progress(current.progress)
     if current.extension:
         st.caption(t("present.extended", minutes=f"{current.extension / 60:g}"))
 
 
-@st.fragment(run_every=1)
+@st.fragment(run_every=countdown.POLL_SECONDS)
 def board_panel() -> None:
     latest = live.live_snapshot(workshop_id)
     section_id = segment.section_id
@@ -164,6 +227,9 @@ with main:
     clock_panel()
 with side:
     board_panel()
+if display:
+    present_display.leave_link(workshop.id)
+    st.stop()
 
 if view.status == "finished":
     st.success(t("present.finished_note"))

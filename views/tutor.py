@@ -15,13 +15,13 @@ group's answers.
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from views import (
     auth,
+    broadcast,
     context,
+    countdown,
     language,
     live,
     markup,
@@ -197,9 +197,10 @@ if closed:
     st.warning(t("tutor.workshop_closed"), icon=":material/lock:")
 
 
-@st.fragment(run_every=1)
+@st.fragment(run_every=countdown.POLL_SECONDS)
 def live_bar() -> None:
-    """Clock and save status; redraws the page when the host, the sheet or a device moves on."""
+    """Clock, the host's message and save status; redraws the page when the host, the sheet or
+    a device moves on (the countdown ticks in the browser; this only polls the record)."""
     latest = live.live_snapshot(workshop_id, warn=False)
     view = clock.view(agenda, latest.clock, timesource.now())
     if (
@@ -208,15 +209,11 @@ def live_bar() -> None:
         or _access_print(latest) != rendered_access
     ):
         st.rerun()
+    broadcast.show_message(latest.clock)
     sync = engine.group(workshop_id, group_id)
     left, right = st.columns([2, 3])
     with left:
-        now_scoring = t("tutor.now_scoring", segment=view.segment.title.get(lang))
-        st.markdown(
-            f'<p class="mts-muted">{html.escape(now_scoring)}'
-            f" · {markup.status_badge_html(view)}</p>" + markup.countdown_html(view, small=True),
-            unsafe_allow_html=True,
-        )
+        countdown.show(agenda, latest.clock, lang, compact=True, key="tutor_clock")
     with right:
         if sync.pending and sync.failure is None:
             st.info(t("tutor.sending", count=sync.count), icon=":material/sync:")

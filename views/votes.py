@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views import auth, context, language, live, markup, vote_display
-from workshop import clock, timesource
+from views import auth, context, countdown, language, live, markup, vote_display
+from workshop import timesource
 from workshop.access import participant_token_matches
 from workshop.answers import NA_TEXT, format_level
 from workshop.content.model import Item
@@ -127,8 +127,7 @@ def live_votes() -> None:
     latest = live.live_snapshot(workshop_id, warn=False)
     if not auth.participant_authorized(latest.group(group_id)):
         st.rerun()  # the host regenerated the group's links: check the token again
-    view = clock.view(agenda, latest.clock, timesource.now())
-    st.markdown(markup.countdown_html(view, small=True), unsafe_allow_html=True)
+    countdown.show(agenda, latest.clock, lang, compact=True, key="votes_clock")
     now = timesource.now()
     if now - st.session_state.get("_seen_at", 0.0) >= PRESENCE_EVERY:
         box.seen(workshop_id, group_id, participant, _name(), now)

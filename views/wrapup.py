@@ -11,6 +11,7 @@ from views import (
     auth,
     chart_display,
     context,
+    countdown,
     downloads,
     followthrough_display,
     language,
@@ -18,7 +19,7 @@ from views import (
     markup,
     messages,
 )
-from workshop import clock, fingerprints, timesource, wrapup_charts
+from workshop import fingerprints, wrapup_charts
 from workshop.actions import MAX_PRIORITY, MIN_PRIORITY, item_choices, listed_actions, new_action
 from workshop.exports import actions_csv, export_filename, tidy_csv
 from workshop.followthrough_prompt import follow_through_prompt
@@ -59,15 +60,11 @@ with header:
     st.caption(f"{escape_markdown(workshop.title)} · {workshop.date}")
 
 
-@st.fragment(run_every=1)
+@st.fragment(run_every=countdown.POLL_SECONDS)
 def wrapup_clock() -> None:
+    """The shared clock, ticking in the browser; the fragment only polls the record."""
     latest = live.live_snapshot(workshop_id)
-    view = clock.view(agenda, latest.clock, timesource.now())
-    st.markdown(
-        f"{markup.status_badge_html(view)} {view.segment.title.get(lang)}"
-        + markup.countdown_html(view, small=True),
-        unsafe_allow_html=True,
-    )
+    countdown.show(agenda, latest.clock, lang, compact=True, key="wrapup_clock")
 
 
 with timer:

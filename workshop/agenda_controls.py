@@ -61,10 +61,26 @@ def is_enabled(view: ClockView, control: str, target: int = 0) -> bool:
     return True
 
 
+#: The presenter's keyboard shortcuts (views/assets/countdown.js sends their names).
+SHORTCUTS = {"next": NEXT, "previous": PREVIOUS, "plus1": PLUS_1}
+
+
+def shortcut_control(view: ClockView, pressed: str) -> str | None:
+    """The control a shortcut presses now: space is the first button; None when it cannot act."""
+    control = main_control(view) if pressed == "toggle" else SHORTCUTS.get(pressed)
+    return control if control is not None and is_enabled(view, control) else None
+
+
 def changed_clock(
     agenda: Agenda, control: str, state: ClockState, now: float, target: int = 0
 ) -> ClockState:
-    """The clock after ``control`` at ``now``; ``target`` is the segment index of a jump."""
+    """The clock after ``control`` at ``now``; ``target`` is the segment index of a jump.
+
+    The control applies to the clock as the screens show it, auto-advance
+    included: Pause after the agenda moved on by itself pauses the segment on
+    screen, not the one last stored.
+    """
+    state = clock.effective(agenda, state, now)
     if control == START:
         return clock.start(agenda, state, now)
     if control == PAUSE:
@@ -107,3 +123,21 @@ def apply_control(
         workshop_id, name, before.segment, before.status, after.segment, after.status,
     )  # fmt: skip
     return ClockMove(name, before, after)
+
+
+def apply_auto_advance(
+    store: Store,
+    workshop_id: str,
+    agenda: Agenda,
+    on: bool,
+    *,
+    now: Callable[[], float] = timesource.now,
+    log: logging.Logger = LOG,
+) -> ClockState:
+    """Turn the workshop's auto-advance on or off from where the room is now, and log it."""
+    before = store.snapshot(workshop_id).clock
+    after = clock.set_auto_advance(agenda, before, on, now())
+    store.set_clock(workshop_id, after)
+    log.info("workshop %s: auto-advance %s at segment %s", workshop_id, "on" if on else "off",
+             after.segment)  # fmt: skip
+    return after

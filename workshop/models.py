@@ -122,6 +122,13 @@ class ClockState:
     counting, shifted on resume so that elapsed = now - started_at.
     While paused, ``paused_elapsed`` holds the elapsed seconds at the pause.
     ``extension`` is the seconds added to the current segment (+1 / +5 min).
+
+    The room's settings travel with the clock, in the same row and the same
+    read every page already does (no extra request per viewer on Sheets):
+    ``auto_advance`` moves on by itself when a segment's time is up (see
+    :func:`workshop.clock.effective`), and ``broadcast`` is the host's message
+    to every tutor screen, ``broadcast_at`` the epoch second it was sent (a
+    screen that dismissed it remembers that stamp; 0 = no message).
     """
 
     segment: int = 0
@@ -130,6 +137,9 @@ class ClockState:
     paused_elapsed: float = 0.0
     extension: float = 0.0
     updated_at: float = 0.0
+    auto_advance: bool = False
+    broadcast: str = ""
+    broadcast_at: float = 0.0
 
 
 @dataclass(frozen=True)

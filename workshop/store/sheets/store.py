@@ -46,7 +46,12 @@ from workshop.store.sheets.commit import GroupCommit
 from workshop.store.sheets.hosts import HostPasscodes
 from workshop.store.sheets.kept import KeptCopy
 from workshop.store.sheets.layout.answer_sheet import sheet_rows
-from workshop.store.sheets.layout.columns import CLOCK_COLUMNS, KEY_COLUMNS, WORKSHOP_COLUMNS
+from workshop.store.sheets.layout.columns import (
+    CLOCK_COLUMNS,
+    KEY_COLUMNS,
+    ROOM_COLUMNS,
+    WORKSHOP_COLUMNS,
+)
 from workshop.store.sheets.layout.settings_table import clock_values, workshop_values
 from workshop.store.sheets.layout.structure import find_title
 from workshop.store.sheets.lookup import (
@@ -73,6 +78,8 @@ from workshop.store.sheets.snapshot import build_snapshot
 #: How long the app's store keeps retrying one request before it gives up and the
 #: page keeps the change pending (it tries again every few seconds by itself).
 RETRY_BUDGET_SECONDS = 5.0
+#: The cells of a clock that was never given the room's settings (no auto-advance, no message).
+_UNSET = clock_values(ClockState())
 
 
 def clear_shared_books() -> None:
@@ -324,7 +331,12 @@ class SheetsStore(Store):
             )
 
     def set_clock(self, workshop_id: str, clock: ClockState) -> None:
-        self.commits.commit(writes.settings_cells(workshop_id, CLOCK_COLUMNS, clock_values(clock)))
+        values = clock_values(clock)
+        # A sheet prepared before the room's columns keeps its clock working: those
+        # columns are required only once they hold something (the page then says
+        # "Prepare the sheet"), and written wherever they exist.
+        required = [c for c in CLOCK_COLUMNS if c not in ROOM_COLUMNS or values[c] != _UNSET[c]]
+        self.commits.commit(writes.settings_cells(workshop_id, required, values))
 
     def update_workshop(self, workshop: Workshop) -> None:
         values = workshop_values(workshop)

@@ -170,6 +170,13 @@ def _migration_5_action_follow_through(conn: sqlite3.Connection) -> None:
         conn.execute(f"ALTER TABLE actions ADD COLUMN {column} TEXT NOT NULL DEFAULT {default}")
 
 
+def _migration_6_room_settings(conn: sqlite3.Connection) -> None:
+    """Auto-advance and the host's broadcast travel with the clock (issue 14)."""
+    conn.execute("ALTER TABLE clock ADD COLUMN auto_advance INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE clock ADD COLUMN broadcast TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE clock ADD COLUMN broadcast_at REAL NOT NULL DEFAULT 0")
+
+
 #: Schema migrations in order; the database's ``user_version`` counts those applied.
 #: Append new functions, never edit or reorder applied ones. Each runs inside the
 #: migration transaction, so use ``conn.execute`` (``executescript`` would commit early).
@@ -179,4 +186,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migration_3_no_secrets_in_records,
     _migration_4_vote_summaries,
     _migration_5_action_follow_through,
+    _migration_6_room_settings,
 )

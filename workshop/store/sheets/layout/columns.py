@@ -45,7 +45,13 @@ SETTINGS_HEADER: tuple[str, ...] = (
     "clock_paused_elapsed",
     "clock_extension",
     "clock_updated_at",
+    "clock_auto_advance",
+    "clock_broadcast",
+    "clock_broadcast_at",
 )
+#: Clock columns added in 0.2 (issue 14): a sheet prepared before them keeps working
+#: until one holds something (turning auto-advance on, sending a message).
+ROOM_COLUMNS: tuple[str, ...] = ("clock_auto_advance", "clock_broadcast", "clock_broadcast_at")
 CLOCK_COLUMNS: tuple[str, ...] = tuple(c for c in SETTINGS_HEADER if c.startswith("clock_"))
 WORKSHOP_COLUMNS: tuple[str, ...] = tuple(c for c in SETTINGS_HEADER if c not in CLOCK_COLUMNS)
 GROUPS_HEADER: tuple[str, ...] = (

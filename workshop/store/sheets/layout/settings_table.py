@@ -40,6 +40,9 @@ CLOCK_CELLS: dict[str, CellRule] = {
     "clock_paused_elapsed": lambda row, column: row.number(column, 0.0) or 0.0,
     "clock_extension": lambda row, column: row.number(column, 0.0) or 0.0,
     "clock_updated_at": lambda row, column: row.number(column, 0.0) or 0.0,
+    "clock_auto_advance": RowReader.flag,
+    "clock_broadcast": RowReader.raw,
+    "clock_broadcast_at": lambda row, column: row.number(column, 0.0) or 0.0,
 }
 
 
