@@ -102,7 +102,6 @@ from workshop.models import ClockState, Group, Workshop
 
 SEED = 20261215
 GROUPS = 12
-PARTICIPANTS_PER_GROUP = 8
 DATA_SEGMENT = 1  # standard-60: 0 intro, 1 data, 2 model, 3 infra, 4 monitor, 5 wrap-up
 CPU_TARGET = 70.0  # % of one core, idle, at the full room
 LATENCY_TARGET = 1.0  # seconds, p95: a vote on the tutor's count; a clock change on every page
@@ -135,31 +134,44 @@ def _tutor_query(workshop: Workshop, group: Group) -> dict[str, str]:
 
 
 def _participant_query(workshop: Workshop, group: Group) -> dict[str, str]:
-    """The participant's link (branch ``votes``): the group's page; its key, if it gets one.
-
-    The one place to change when the participant link carries a token of its
-    own: return the query string its link has (``workshop.links``).
-    """
+    """The participant's link (branch ``votes``: ``/vote?w=&g=&token=``, ``workshop.links``)."""
     query = {"w": workshop.id, "g": group.id, "lang": "en"}
     token = getattr(KEYS, "participant_token", None)
     if token is not None:
-        query["token"] = token(workshop, group)
+        query["token"] = token(group)
     return query
 
 
 KINDS: dict[str, PageKind] = {
     "host": PageKind("host", "present", _host_query, host=True),
     "tutor": PageKind("tutor", "tutor", _tutor_query),
-    # The participant page of branch `votes`: measured once the navigation offers this path.
-    "participant": PageKind("participant", "participate", _participant_query),
+    # The participant page (branch `votes`): measured when the navigation offers this path.
+    "participant": PageKind("participant", "vote", _participant_query),
 }
 #: What takes a missing kind's places in the room: a second screen on the tutor link.
 STAND_IN = {"participant": "tutor"}
 
-#: The vote hook (branch `votes`): the participant's vote button and the count on the
-#: tutor's page. Adapt these two patterns to the page's texts when it lands.
-VOTE_BUTTON = re.compile(r"^(0\.5|0|1)\b")
-VOTE_COUNT = re.compile(r"(\d+)\s*(?:votes?\b|票)")
+#: The vote hook (branch `votes`): each group's tutor opens a test for votes in the select
+#: box labelled VOTE_PICK, a participant presses a button matching VOTE_BUTTON, and the
+#: tutor's page counts the votes in a line made from the UI text VOTE_COUNT_TEXT.
+VOTE_PICK = "votes.pick_test"
+VOTE_TEST = re.compile(r"^data-1 · ")
+VOTE_BUTTON = re.compile(r"^(0\.5|0|1) · ")
+VOTE_COUNT_TEXT = "votes.voted_count"  # "{count} of {present} participant(s) voted"
+
+
+def vote_count_pattern() -> re.Pattern[str] | None:
+    """The tutor's vote count as a pattern (the number voted in group 1); None without votes."""
+    text = load_catalog().ui.get(VOTE_COUNT_TEXT)
+    if text is None:
+        return None
+    pattern = re.escape(text.get("en"))
+    for name, group in (("count", r"(\d+)"), ("present", r"\d+")):
+        pattern = pattern.replace(re.escape("{" + name + "}"), group)
+    return re.compile(pattern)
+
+
+VOTE_COUNT = vote_count_pattern()
 
 
 # --------------------------------------------------------------------------- the room
@@ -185,7 +197,7 @@ def _on_element(page: Page) -> Callable[[PageClient, Shown], None]:
             if page.watch is not None and page.watch[1](reading):
                 page.changes.append(reading.arrived - page.watch[0])
                 page.watch = None
-        if page.kind == "tutor" and shown.text:
+        if page.kind == "tutor" and VOTE_COUNT is not None and shown.text:
             match = VOTE_COUNT.search(shown.text)
             if match:
                 page.counts.append((shown.at, int(match.group(1))))
@@ -207,7 +219,8 @@ def layout(pages: int, kinds: list[str], offered: set[str]) -> list[tuple[str, s
     if "tutor" in kinds:
         places += [(measured("tutor"), "tutor", index) for index in range(GROUPS)]
     if "participant" in kinds:
-        for seat in range(PARTICIPANTS_PER_GROUP * 50):  # as many as asked, group by group
+        # The rest of the room, group by group: 8 per group at 109 pages.
+        for seat in range(max(0, pages - len(places))):
             places.append((measured("participant"), "participant", seat % GROUPS))
     return places[:pages]
 
@@ -230,14 +243,14 @@ class Room:
         async def one(kind: str, role: str, index: int) -> None:
             group = self.groups[index]
             spec = KINDS[kind]
-            page = Page(kind, role, group, None)  # type: ignore[arg-type]
-            page.client = PageClient(
+            client = PageClient(
                 self.url,
                 spec.path,
                 spec.query(self.workshop, group),
                 name=f"{role} {group.name} #{len(self.pages)}",
-                on_element=_on_element(page),
             )
+            page = Page(kind, role, group, client)
+            client.on_element = _on_element(page)
             self.pages.append(page)
             async with gate:
                 started = time.perf_counter()
@@ -314,6 +327,7 @@ class Idle:
     errors: list[float]
     missing: int  # pages without a countdown at the end
     messages: int  # ForwardMsgs received by all pages in the window
+    load: float  # the machine's 1-minute load average at the end
 
 
 async def idle_window(
@@ -342,6 +356,7 @@ async def idle_window(
         errors,
         sum(1 for page in room.pages if page.reading is None),
         sum(page.client.received.messages for page in room.pages) - received,
+        os.getloadavg()[0],
     )
 
 
@@ -385,26 +400,60 @@ async def clock_changes(
     return [change for page in room.pages for change in page.changes], missed, recorded
 
 
-async def votes(room: Room, offered: set[str], rounds: int) -> tuple[list[float], str]:
-    """A participant votes; seconds until the group's tutor page shows the higher count."""
+def _votes_offered(offered: set[str]) -> str:
+    """Why votes cannot be measured in this build ("" when they can)."""
     if KINDS["participant"].path not in offered:
-        return [], (
+        return (
             f"no participant page in this build (no '/{KINDS['participant'].path}' in the "
             "navigation): vote latency not measured"
         )
+    if VOTE_COUNT is None:
+        return f"no UI text {VOTE_COUNT_TEXT}: the tutor's vote count cannot be read"
+    return ""
+
+
+async def open_rounds(room: Room) -> str:
+    """Each group's tutor opens VOTE_TEST for votes; wait for the participants' ballots."""
+    tutors = [page for page in room.pages if page.kind == "tutor" and page.role == "tutor"]
+    try:
+        for tutor in tutors:
+            await tutor.client.select(UI(VOTE_PICK), VOTE_TEST)
+        voters = [page for page in room.pages if page.kind == "participant"]
+        for voter in voters:
+            await voter.client.wait_for(
+                lambda client: _has_button(client, VOTE_BUTTON), OPEN_TIMEOUT, "a ballot"
+            )
+    except (LookupError, TimeoutError) as error:
+        return f"votes not opened ({error}); adapt VOTE_PICK / VOTE_TEST / VOTE_BUTTON"
+    return ""
+
+
+def _has_button(client: PageClient, label: re.Pattern[str]) -> bool:
+    try:
+        client.find("button", label)
+    except LookupError:
+        return False
+    return True
+
+
+async def votes(room: Room, rounds: int) -> tuple[list[float], int]:
+    """A participant votes; seconds until the group's tutor page shows the higher count.
+
+    One voter per group in turn (the room's participants alternate groups), a
+    second apart.
+    """
     voters = [page for page in room.pages if page.kind == "participant"]
-    tutors = {page.group.id: page for page in room.pages if page.kind == "tutor"}
+    tutors = {p.group.id: p for p in room.pages if p.kind == "tutor" and p.role == "tutor"}
     latencies: list[float] = []
+    cast = 0
     for voter in voters[:rounds]:
         tutor = tutors.get(voter.group.id)
         if tutor is None:
             continue
+        cast += 1
         before = tutor.counts[-1][1] if tutor.counts else 0
         sent = time.time()
-        try:
-            await voter.client.click(VOTE_BUTTON)
-        except LookupError as error:
-            return latencies, f"vote button not found ({error}); adapt VOTE_BUTTON"
+        await voter.client.click(VOTE_BUTTON)
         deadline = time.monotonic() + CHANGE_TIMEOUT
         while time.monotonic() < deadline:
             later = [at for at, count in tutor.counts if at >= sent and count > before]
@@ -412,10 +461,8 @@ async def votes(room: Room, offered: set[str], rounds: int) -> tuple[list[float]
                 latencies.append(later[0] - sent)
                 break
             await asyncio.sleep(0.02)
-        else:
-            return latencies, "the tutor's count did not move in 15 s; adapt VOTE_COUNT"
         await asyncio.sleep(1.0)
-    return latencies, ""
+    return latencies, cast
 
 
 # --------------------------------------------------------------------------- the run
@@ -524,10 +571,22 @@ async def run(args: argparse.Namespace) -> tuple[list[Row], dict[str, float], fl
                     if any(p[1] == role for p in places)
                 )
                 opened = await room.open(places, args.concurrency)
+                vote_note = _votes_offered(offered)
+                if not vote_note:
+                    vote_note = await open_rounds(room)
                 await asyncio.sleep(5)  # past the first ticks
                 idle = await idle_window(room, pid, args.idle, _truth(agenda, stored()))
                 changes, missed, recorded = await clock_changes(room, args.clicks, agenda, stored)
-                vote_times, vote_note = await votes(room, offered, args.votes)
+                vote_times: list[float] = []
+                if not vote_note:
+                    vote_times, cast = await votes(room, args.votes)
+                    if not cast:
+                        vote_note = "no participant in this room: no vote cast"
+                    elif len(vote_times) < cast:
+                        vote_note = (
+                            f"{cast - len(vote_times)} of {cast} votes did not reach the "
+                            f"tutor's count within {CHANGE_TIMEOUT:g} s"
+                        )
                 exceptions = sum(len(page.client.received.exceptions) for page in room.pages)
                 rows.append(
                     Row(len(places), mix, opened, idle, changes, missed, vote_times, vote_note,
@@ -593,7 +652,7 @@ def print_results(
     print("\nA room on one server (streamlit run, websocket pages)")
     print(machine_line())
     header = (
-        "pages", "mix", "shown after opening p50/max", "server CPU idle", "per page",
+        "pages", "mix", "load", "shown after opening p50/max", "server CPU idle", "per page",
         "measurer CPU", "msgs/s/page",
         "clock spread p50/p95/max", "clock change → page p50/p95/max", "vote → count p50/p95/max",
     )  # fmt: skip
@@ -605,6 +664,7 @@ def print_results(
             (
                 str(row.pages),
                 row.mix,
+                f"{row.idle.load:.1f}",
                 (
                     f"{statistics.median(row.opened):.2f} / {max(row.opened):.2f} s"
                     if row.opened
@@ -631,7 +691,9 @@ def print_results(
     print(rule)
     print(
         "server CPU: % of one core over the idle window; per page: above the baseline, "
-        "divided by the pages. * = some places stood in by another kind (see notes)."
+        "divided by the pages. * = some places stood in by another kind (see notes).\n"
+        "load: the machine's 1-minute load average after the idle window; above 2 other "
+        "work takes CPU from the server, and the latencies grow with it."
     )
     if per_kind:
         print("\nServer CPU per idle page, by kind (pages of one kind alone, baseline subtracted):")
@@ -660,10 +722,10 @@ def print_results(
     print("\nNotes:")
     for note in notes:
         print(f"  - {note}")
+    vote_notes = {row.votes_note for row in rows}
     for row in rows:
-        if row.votes_note:
+        if row.votes_note and (len(vote_notes) > 1 or row is rows[0]):
             print(f"  - {row.pages} pages: {row.votes_note}")
-            break
     for row in rows:
         if row.idle.missing:
             print(f"  - {row.pages} pages: {row.idle.missing} page(s) showed no countdown")

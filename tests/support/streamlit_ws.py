@@ -65,6 +65,7 @@ class Shown:
     element: Element
     run_id: str
     at: float  # time.time() on arrival
+    fragment_id: str = ""  # the fragment that drew it, if any (its widgets rerun only it)
 
     @property
     def text(self) -> str:
@@ -206,10 +207,31 @@ class PageClient:
         await self._socket.send(message.SerializeToString())
 
     async def click(self, label: str | re.Pattern[str]) -> None:
-        """Press the button whose label is (or matches) ``label``: one rerun with its trigger."""
-        button = self.widget("button", label)
-        state = WidgetState(id=button.id, trigger_value=True)
-        await self.rerun(widgets=[state])
+        """Press the button whose label is (or matches) ``label``: one rerun with its trigger.
+
+        A button drawn by a fragment reruns only that fragment, as in the browser.
+        """
+        item = self.find("button", label)
+        state = WidgetState(id=item.widget.id, trigger_value=True)
+        await self.rerun(widgets=[state], fragment_id=item.fragment_id)
+
+    async def select(self, label: str | re.Pattern[str], option: str | re.Pattern[str]) -> None:
+        """Pick the select box option that is (or matches) ``option`` (sent as its text)."""
+        item = self.find("selectbox", label)
+        options = list(item.widget.options)
+        chosen = next(
+            (
+                o
+                for o in options
+                if (option.search(o) if isinstance(option, re.Pattern) else o == option)
+            ),
+            None,
+        )
+        if chosen is None:
+            raise LookupError(f"{self.name}: no option {option!r} in {label!r}")
+        state = WidgetState(id=item.widget.id, string_value=chosen)
+        self._sent_widgets[state.id] = state  # the browser keeps sending it
+        await self.rerun(widgets=[state], fragment_id=item.fragment_id)
 
     async def submit_form(self, fields: dict[str, str], submit: str) -> None:
         """Type into text inputs (by label) and press the form's submit button."""
@@ -233,18 +255,23 @@ class PageClient:
     def texts(self, kind: str | None = None) -> list[str]:
         return [item.text for item in self.shown(kind) if item.text]
 
-    def widget(self, kind: str, label: str | re.Pattern[str]):
+    def find(self, kind: str, label: str | re.Pattern[str]) -> Shown:
+        """The widget of ``kind`` whose label is (or matches) ``label``; LookupError if none."""
         for item in self.shown(kind):
             proto = item.widget
             if proto is None:
                 continue
             if isinstance(label, re.Pattern):
                 if label.search(proto.label):
-                    return proto
+                    return item
             elif proto.label == label:
-                return proto
+                return item
         found = [item.widget.label for item in self.shown(kind) if item.widget is not None]
         raise LookupError(f"{self.name}: no {kind} labelled {label!r} (there are {found})")
+
+    def widget(self, kind: str, label: str | re.Pattern[str]):
+        """The widget's own proto (Button, TextInput, ...) of :meth:`find`."""
+        return self.find(kind, label).widget
 
     # -- what the server sends ----------------------------------------------------------
 
@@ -295,7 +322,7 @@ class PageClient:
         kind = element.WhichOneof("type") or ""
         if kind == "exception":
             self.received.exceptions.append(element.exception.message)
-        shown = Shown(kind, element, self.run_id, at)
+        shown = Shown(kind, element, self.run_id, at, delta.fragment_id)
         self.elements[tuple(message.metadata.delta_path)] = shown
         if self.on_element is not None:
             self.on_element(self, shown)
