@@ -171,8 +171,9 @@ def _problems(remote, key: str, workshop) -> dict[str, list[str]]:
 # --------------------------------------------------------------------------- one SQLite file
 
 #: How soon a change made through one process shows on a page of the other: pages ask the
-#: store's revision every second, so a tick and a half plus a loaded machine's slack.
-CROSS_SECONDS = 5.0
+#: store's revision every 1 s (3 s once the countdown ticks in the browser), plus a
+#: loaded machine's slack.
+CROSS_SECONDS = 6.0
 
 
 def _countdown_seconds(page) -> int:

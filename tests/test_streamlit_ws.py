@@ -11,6 +11,7 @@ reader on markup written by hand.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from pathlib import Path
 
@@ -28,10 +29,19 @@ from workshop.workshops import GroupDraft, create_workshop
 PASSCODE = "ws-client-passcode"
 
 
+AGENDA = load_agenda("standard-60")  # segment 1 (Data) lasts 600 s
+
+
 def _markdown(body: str, at: float = 100.0) -> Shown:
     element = Element()
     element.markdown.body = body
     return Shown("markdown", element, "run", at)
+
+
+def _component(data: dict, at: float) -> Shown:
+    element = Element()
+    element.bidi_component.json = json.dumps(data)
+    return Shown("bidi_component", element, "run", at)
 
 
 def test_a_countdown_drawn_by_the_server_shows_its_value_until_the_next() -> None:
@@ -40,47 +50,38 @@ def test_a_countdown_drawn_by_the_server_shows_its_value_until_the_next() -> Non
         'data-remaining="536.157" data-rendered-at="1796226207.885">8:57</div>',
         at=1796226207.9,
     )
-    reading = countdown_reading(shown)
-    assert reading == Reading(536.157, 1796226207.885, None, 1796226207.9)
+    reading = countdown_reading(shown, AGENDA)
+    assert reading == Reading(536.157, 1796226207.885, 1796226207.9)
     # Two seconds later the screen still says what it was sent.
     assert reading.shown(1796226209.885) == 536.157
 
 
-def test_a_countdown_ticking_in_the_browser_is_read_from_its_end() -> None:
-    shown = _markdown(
-        '<div data-testid="countdown" data-status="running" data-ends-at="1000.5" '
-        'data-rendered-at="900.0"></div>'
-    )
-    reading = countdown_reading(shown)
+def test_a_countdown_ticking_in_the_browser_counts_down_from_the_state_it_got() -> None:
+    # The Data segment (600 s) started at 1000; the server sent it at 1100, it
+    # arrived at 1100.25 (the browser's clock is then 0.25 s behind the server's).
+    data = {"segment": 1, "status": "running", "started_at": 1000.0, "paused_elapsed": 0.0,
+            "extension": 60.0, "server_now": 1100.0, "segments": [], "texts": {}}  # fmt: skip
+    reading = countdown_reading(_component(data, at=1100.25), AGENDA)
     assert reading is not None
-    assert reading.remaining == 100.5  # 1000.5 - 900.0
-    assert reading.shown(950.0) == 50.5
+    assert reading.remaining == 560.0  # 600 + 60 - (1100 - 1000)
+    assert reading.offset == -0.25
+    # At the browser's 1200.25 the server's time is 1200: 660 - 200 s are left.
+    assert reading.shown(1200.25) == 460.0
 
 
-def test_a_paused_countdown_keeps_its_remaining_time() -> None:
-    shown = _markdown(
-        '<div data-testid="countdown" data-status="paused" data-ends-at="1000" '
-        'data-remaining="42" data-rendered-at="900"></div>'
-    )
-    reading = countdown_reading(shown)
-    assert reading is not None and reading.ends_at is None
-    assert reading.shown(5000.0) == 42.0
-
-
-def test_a_component_carries_its_countdown_in_escaped_arguments() -> None:
-    element = Element()
-    element.component_instance.json_args = (
-        '{"html": "<div data-testid=\\"countdown\\" data-ends-at=\\"2000\\" '
-        'data-rendered-at=\\"1990\\"></div>"}'
-    )
-    reading = countdown_reading(Shown("component_instance", element, "run", 1990.2))
+def test_a_paused_countdown_in_the_browser_stays_put() -> None:
+    data = {"segment": 1, "status": "paused", "started_at": None, "paused_elapsed": 42.0,
+            "extension": 0.0, "server_now": 1100.0}  # fmt: skip
+    reading = countdown_reading(_component(data, at=1100.0), AGENDA)
     assert reading is not None
-    assert reading.shown(1995.0) == 5.0
+    assert reading.shown(5000.0) == 558.0  # 600 - 42
 
 
-def test_markup_without_a_countdown_is_not_one() -> None:
-    assert countdown_reading(_markdown("**Team A — 3/7**")) is None
-    assert countdown_reading(_markdown('<div data-testid="countdown">9:59</div>')) is None
+def test_elements_without_a_countdown_are_not_one() -> None:
+    assert countdown_reading(_markdown("**Team A — 3/7**"), AGENDA) is None
+    assert countdown_reading(_markdown('<div data-testid="countdown">9:59</div>'), AGENDA) is None
+    assert countdown_reading(_component({"value": 3}, at=1.0), AGENDA) is None
+    assert countdown_reading(_component({"status": "running"}, at=1.0), AGENDA) is None
 
 
 def test_pages_without_a_browser_follow_the_stored_clock(tmp_path: Path) -> None:
@@ -105,7 +106,7 @@ def test_pages_without_a_browser_follow_the_stored_clock(tmp_path: Path) -> None
 
     def keep(role: str):
         def seen(_client: PageClient, shown: Shown) -> None:
-            reading = countdown_reading(shown)
+            reading = countdown_reading(shown, agenda)
             if reading is not None:
                 readings[role].append(reading)
 

@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
+import dataclasses
+import json
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -44,6 +45,10 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from workshop import clock
+from workshop.content.model import Agenda
+from workshop.models import ClockState
 
 #: Text-carrying fields of the elements a caller may look for.
 _TEXT_OF: dict[str, Callable[[Element], str]] = {
@@ -361,38 +366,50 @@ class PageClient:
 
 # -- countdowns ------------------------------------------------------------------------
 
-_COUNTDOWN_TAG = re.compile(r"<[^<>]*data-testid=\\?[\"']countdown\\?[\"'][^<>]*>")
-_ATTRIBUTE = re.compile(r"data-([a-z-]+)=\\?[\"']([^\"'\\]*)")
+_COUNTDOWN_TAG = re.compile(r"<[^<>]*data-testid=[\"']countdown[\"'][^<>]*>")
+_ATTRIBUTE = re.compile(r"data-([a-z-]+)=[\"']([^\"']*)")
+_STATE_FIELDS = {f.name for f in dataclasses.fields(ClockState)}
 
 
 @dataclass(frozen=True)
 class Reading:
-    """What one page's countdown said, and when it arrived (``time.time()``)."""
+    """What one page's countdown said, and when it arrived (``time.time()``).
+
+    Drawn by the server, a countdown shows ``remaining`` until the next one
+    arrives. Ticking in the browser, it shows the stored clock ``state`` it was
+    given, at the browser's time corrected by ``offset`` (the server's time
+    minus the browser's, as the component estimates it).
+    """
 
     remaining: float  # seconds left when drawn
-    drawn_at: float  # epoch seconds it describes
-    ends_at: float | None  # set when the browser ticks it down itself
+    drawn_at: float  # epoch seconds it describes (the server's time)
     arrived: float
+    state: ClockState | None = None
+    agenda: Agenda | None = None
+    offset: float = 0.0
 
     def shown(self, now: float) -> float:
         """Seconds left on this page's screen at ``now``."""
-        if self.ends_at is not None:
-            return self.ends_at - now
-        return self.remaining  # drawn by the server: unchanged until the next one
+        if self.state is not None and self.agenda is not None:
+            return clock.view(self.agenda, self.state, now + self.offset).remaining
+        return self.remaining
 
 
-def countdown_reading(shown: Shown) -> Reading | None:
-    """The countdown in an element received, if it holds one.
+def countdown_reading(shown: Shown, agenda: Agenda) -> Reading | None:
+    """The countdown in an element received, if it holds one; ``agenda`` is the workshop's.
 
-    The countdown is the element whose markup carries ``data-testid="countdown"``.
-    Drawn by the server (a 1 s fragment), it has ``data-remaining`` and
-    ``data-rendered-at`` and shows that value until the next one arrives. One
-    that ticks in the browser from the shared clock state is read the same way
-    if its markup, or its component's arguments, carries ``data-ends-at`` (the
-    epoch second at which it reaches zero while running; ``data-remaining`` for
-    a paused clock). Adapt this function if it carries the state otherwise.
+    Two shapes are read. The server-drawn countdown (a 1 s fragment) is markup
+    with ``data-testid="countdown"``, ``data-remaining`` and ``data-rendered-at``.
+    The countdown that ticks in the browser is a component (``st.components.v2``)
+    whose data is the stored clock state and the server's time
+    (``workshop.countdown.payload``: ``segment``, ``status``, ``started_at``, ...,
+    ``server_now``); its screen shows what :func:`workshop.clock.view` gives for
+    that state, as the component's script computes it. Adapt this function if
+    the countdown comes in another shape.
     """
-    text = shown.text or _component_text(shown)
+    if shown.kind == "bidi_component":
+        return _state_reading(shown, agenda)
+    text = shown.text
     if "countdown" not in text:
         return None
     tag = _COUNTDOWN_TAG.search(text)
@@ -400,24 +417,25 @@ def countdown_reading(shown: Shown) -> Reading | None:
         return None
     attributes = dict(_ATTRIBUTE.findall(tag.group(0)))
     try:
-        remaining = float(attributes.get("remaining", "nan"))
-        drawn_at = float(attributes.get("rendered-at") or attributes.get("at") or shown.at)
-        ends = attributes.get("ends-at")
-        ends_at = float(ends) if ends and attributes.get("status", "running") == "running" else None
+        remaining = float(attributes["remaining"])
+        drawn_at = float(attributes.get("rendered-at") or shown.at)
+    except (KeyError, ValueError):
+        return None
+    return Reading(remaining, drawn_at, shown.at)
+
+
+def _state_reading(shown: Shown, agenda: Agenda) -> Reading | None:
+    try:
+        data = json.loads(shown.element.bidi_component.json or "null")
     except ValueError:
         return None
-    if ends_at is None and math.isnan(remaining):  # nothing to read
+    if not isinstance(data, dict) or "status" not in data or "server_now" not in data:
         return None
-    if math.isnan(remaining) and ends_at is not None:
-        remaining = ends_at - drawn_at
-    return Reading(remaining, drawn_at, ends_at, shown.at)
-
-
-def _component_text(shown: Shown) -> str:
-    """Markup a countdown component may carry: an iframe's srcdoc, a component's arguments."""
-    element = shown.element
-    if shown.kind == "iframe":
-        return element.iframe.srcdoc
-    if shown.kind == "component_instance":
-        return element.component_instance.json_args
-    return ""
+    try:
+        state = ClockState(**{k: v for k, v in data.items() if k in _STATE_FIELDS})
+        server_now = float(data["server_now"])
+        remaining = clock.view(agenda, state, server_now).remaining
+    except (TypeError, ValueError, KeyError):
+        return None
+    # The component takes the server's time as it arrives: late by the delivery.
+    return Reading(remaining, server_now, shown.at, state, agenda, server_now - shown.at)
