@@ -17,12 +17,17 @@ does there, and nothing else:
 * a click is a rerun with the button's ``trigger_value``; a form submit carries
   the values typed into the form's fields.
 
-What it leaves out, and what that changes: it sends only the widget values it
-set itself, where a browser sends every widget's value with each rerun (a few
-kB for a tutor page of 56 fields; the server then matches fewer values, a small
-saving), and it never offers cached message hashes (the server sends every
-message in full, a small extra cost). It runs no JavaScript: an element that
-computes in the browser is read from what the server sent it.
+* like the browser's widget manager, it sends every input widget's value with
+  every rerun (a fragment's tick included): the value the server drew it with
+  (its default, or the value the server set), or the one this client chose;
+  widgets gone after a full run are forgotten, and a form's fields go only with
+  its submit;
+* it follows ``st.navigation`` (the page's script hash) and ``st.query_params``
+  (the address it sends with the next rerun).
+
+What it leaves out: it never offers cached message hashes (the server sends
+every message in full, a small extra cost), and it runs no JavaScript: an
+element that computes in the browser is read from what the server sent it.
 
 Every ForwardMsg is timestamped on arrival (``time.time()``), so a caller can
 tell when a page first showed something.
@@ -60,6 +65,29 @@ _TEXT_OF: dict[str, Callable[[Element], str]] = {
 }
 #: Widgets whose label a caller can click or fill, and the proto field holding it.
 _WIDGETS = ("button", "text_input", "text_area", "radio", "checkbox", "selectbox")
+
+
+def _drawn_value(kind: str, proto) -> WidgetState | None:
+    """The value a browser keeps for an input widget as the server drew it (None: none)."""
+    if getattr(proto, "form_id", ""):
+        return None  # a form's fields are sent with its submit only
+    if kind in ("radio", "selectbox"):
+        if proto.set_value and proto.HasField("raw_value"):
+            return WidgetState(id=proto.id, string_value=proto.raw_value)
+        if proto.HasField("default") and 0 <= proto.default < len(proto.options):
+            return WidgetState(id=proto.id, string_value=proto.options[proto.default])
+        return None
+    if kind in ("text_area", "text_input"):
+        if proto.set_value and proto.HasField("value"):
+            return WidgetState(id=proto.id, string_value=proto.value)
+        if proto.HasField("default"):
+            return WidgetState(id=proto.id, string_value=proto.default)
+        return None
+    if kind == "checkbox":
+        return WidgetState(
+            id=proto.id, bool_value=proto.value if proto.set_value else proto.default
+        )
+    return None
 
 
 @dataclass
@@ -125,7 +153,8 @@ class PageClient:
         self._socket: websockets.ClientConnection | None = None
         self._timers: dict[str, tuple[float, asyncio.Task[None]]] = {}
         self._reader: asyncio.Task[None] | None = None
-        self._sent_widgets: dict[str, WidgetState] = {}
+        self._sent_widgets: dict[str, WidgetState] = {}  # values this client chose
+        self._drawn: dict[str, WidgetState] = {}  # values as the server drew the widgets
 
     # -- connection ---------------------------------------------------------------------
 
@@ -199,7 +228,7 @@ class PageClient:
         if fragment_id:
             rerun.fragment_id = fragment_id
         rerun.is_auto_rerun = auto
-        states = {**self._sent_widgets, **{w.id: w for w in widgets or []}}
+        states = {**self._drawn, **self._sent_widgets, **{w.id: w for w in widgets or []}}
         rerun.widget_states.widgets.extend(states.values())
         info = rerun.context_info
         info.timezone = "UTC"
@@ -329,12 +358,22 @@ class PageClient:
             self.received.exceptions.append(element.exception.message)
         shown = Shown(kind, element, self.run_id, at, delta.fragment_id)
         self.elements[tuple(message.metadata.delta_path)] = shown
+        proto = shown.widget
+        if proto is not None and (proto.id not in self._drawn or getattr(proto, "set_value", 0)):
+            value = _drawn_value(kind, proto)
+            if value is not None:
+                self._drawn[proto.id] = value
+                if getattr(proto, "set_value", False):
+                    self._sent_widgets.pop(proto.id, None)  # the server's value wins
         if self.on_element is not None:
             self.on_element(self, shown)
 
     def _forget_stale(self) -> None:
         """After a full run, what that run did not draw is gone (the frontend drops it too)."""
         self.elements = {p: s for p, s in self.elements.items() if s.run_id == self.run_id}
+        active = {item.widget.id for item in self.elements.values() if item.widget is not None}
+        self._drawn = {i: v for i, v in self._drawn.items() if i in active}
+        self._sent_widgets = {i: v for i, v in self._sent_widgets.items() if i in active}
 
     def _start_timer(self, fragment_id: str, interval: float) -> None:
         if not fragment_id:
