@@ -337,6 +337,8 @@ class Idle:
     missing: int  # pages without a countdown at the end
     messages: int  # ForwardMsgs received by all pages in the window
     load: float  # the machine's 1-minute load average at the end
+    silence: float  # longest time no page received anything (the server stalled)
+    lag: float  # longest this process's event loop was late (the measurer stalled)
 
 
 async def idle_window(
@@ -347,9 +349,15 @@ async def idle_window(
     spreads: list[float] = []
     errors: list[float] = []
     server0, client0, started = server_cpu(pid), own_cpu(), time.monotonic()
+    silence = lag = 0.0
     while time.monotonic() - started < seconds:
+        asleep = time.monotonic()
         await asyncio.sleep(SAMPLE_EVERY)
+        lag = max(lag, time.monotonic() - asleep - SAMPLE_EVERY)
         now = time.time()
+        if room.pages:
+            last = max(page.client.received.last_at for page in room.pages)
+            silence = max(silence, now - last)
         true = truth(now)
         offsets = [page.reading.shown(now) - true for page in room.pages if page.reading]
         if len(offsets) >= 2:
@@ -366,11 +374,17 @@ async def idle_window(
         sum(1 for page in room.pages if page.reading is None),
         sum(page.client.received.messages for page in room.pages) - received,
         os.getloadavg()[0],
+        silence,
+        lag,
     )
 
 
 async def clock_changes(
-    room: Room, clicks: int, agenda, stored: Callable[[], ClockState]
+    room: Room,
+    clicks: int,
+    agenda,
+    stored: Callable[[], ClockState],
+    revision: Callable[[], object],
 ) -> tuple[list[float], int, list[float | None]]:
     """The host presses "+1 min": seconds until each page shows the longer countdown.
 
@@ -383,7 +397,7 @@ async def clock_changes(
     missed = 0
     recorded: list[float | None] = []
     for _ in range(clicks):
-        before = stored()
+        before, counter = stored(), revision()
 
         def longer(reading: Reading, before: ClockState = before) -> bool:
             old = clock.view(agenda, before, reading.arrived).remaining
@@ -399,7 +413,7 @@ async def clock_changes(
             in_record is None or any(page.watch for page in room.pages)
         ):
             await asyncio.sleep(0.05)
-            if in_record is None and stored().extension > before.extension:
+            if in_record is None and revision() != counter:  # a counter: cheap to ask
                 in_record = time.time() - sent
         recorded.append(in_record)
         missed += sum(1 for page in room.pages if page.watch is not None)
@@ -533,6 +547,9 @@ async def run(args: argparse.Namespace) -> tuple[list[Row], dict[str, float], fl
         def stored() -> ClockState:
             return store.snapshot(workshop.id).clock
 
+        def revision() -> object:
+            return store.revision(workshop.id)
+
         with streamlit_app(workdir, timeout=90) as server:
             pid = server.process.pid
             room = Room(server.url, workshop, groups)
@@ -585,7 +602,9 @@ async def run(args: argparse.Namespace) -> tuple[list[Row], dict[str, float], fl
                     vote_note = await open_rounds(room)
                 await asyncio.sleep(5)  # past the first ticks
                 idle = await idle_window(room, pid, args.idle, _truth(agenda, stored()))
-                changes, missed, recorded = await clock_changes(room, args.clicks, agenda, stored)
+                changes, missed, recorded = await clock_changes(
+                    room, args.clicks, agenda, stored, revision
+                )
                 vote_times: list[float] = []
                 if not vote_note:
                     vote_times, cast = await votes(room, args.votes)
@@ -736,6 +755,12 @@ def print_results(
         if row.votes_note and (len(vote_notes) > 1 or row is rows[0]):
             print(f"  - {row.pages} pages: {row.votes_note}")
     for row in rows:
+        if row.idle.silence > 2 or row.idle.lag > 0.5:
+            print(
+                f"  - {row.pages} pages: for {row.idle.silence:.1f} s no page received "
+                f"anything (the server did not send); this process was at most "
+                f"{row.idle.lag:.2f} s late"
+            )
         if row.idle.missing:
             print(f"  - {row.pages} pages: {row.idle.missing} page(s) showed no countdown")
         if row.recorded:

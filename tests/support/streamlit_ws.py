@@ -118,6 +118,7 @@ class Received:
     bytes: int = 0
     runs: int = 0  # script_finished messages (full and fragment runs)
     fragment_reruns_sent: int = 0
+    last_at: float = 0.0  # time.time() of the last message
     exceptions: list[str] = field(default_factory=list)
 
 
@@ -324,6 +325,7 @@ class PageClient:
         message.ParseFromString(data)
         self.received.messages += 1
         self.received.bytes += len(data)
+        self.received.last_at = at
         kind = message.WhichOneof("type")
         if kind == "new_session":
             run = message.metadata.run
