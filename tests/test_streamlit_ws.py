@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from streamlit.proto.Element_pb2 import Element
 
+from tests.support.countdowns import Reading, countdown_reading
 from tests.support.server import KEYS, streamlit_app
-from tests.support.streamlit_ws import PageClient, Reading, Shown, countdown_reading
+from tests.support.streamlit_ws import PageClient, Shown
 from workshop import clock
 from workshop.content import load_agenda
 from workshop.models import ClockState
