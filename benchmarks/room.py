@@ -46,7 +46,7 @@ server's own idle CPU, and ``--per-kind`` (12) pages of each kind alone give
 the CPU **per idle tutor page** and **per participant page** (baseline
 subtracted).
 
-Reading a countdown (``countdown_reading`` in ``tests/support/streamlit_ws.py``):
+Reading a countdown (``countdown_reading`` in ``tests/support/countdowns.py``):
 the server-drawn countdown of the 1 s fragment is markup with
 ``data-testid="countdown"``, ``data-remaining`` and ``data-rendered-at``, and a
 screen shows that value until the next one arrives. The countdown that ticks in
