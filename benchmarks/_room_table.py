@@ -145,11 +145,10 @@ def print_results(
         if row.votes_note and (len(vote_notes) > 1 or row is rows[0]):
             print(f"  - {row.pages} pages: {row.votes_note}")
     for row in rows:
-        if row.idle.silence > 2 or row.idle.lag > 0.5:
+        if row.idle.silence > 5 or row.idle.lag > 0.5:
             print(
                 f"  - {row.pages} pages: for {row.idle.silence:.1f} s no page received "
-                f"anything (the server did not send); this process was at most "
-                f"{row.idle.lag:.2f} s late"
+                f"anything; this process was at most {row.idle.lag:.2f} s late"
             )
         if row.idle.off:
             print(
