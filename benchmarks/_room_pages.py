@@ -44,6 +44,8 @@ class PageKind:
     path: str
     query: Callable[[Workshop, Group], dict[str, str]]
     host: bool = False  # unlocked with the passcode form after opening
+    #: Other paths the page has had: the first the navigation offers is used (adopt_paths).
+    aliases: tuple[str, ...] = ()
 
 
 def host_query(workshop: Workshop, _group: Group) -> dict[str, str]:
@@ -55,7 +57,7 @@ def _tutor_query(workshop: Workshop, group: Group) -> dict[str, str]:
 
 
 def _participant_query(workshop: Workshop, group: Group) -> dict[str, str]:
-    """The participant's link (branch ``votes``: ``/vote?w=&g=&token=``, ``workshop.links``)."""
+    """The participant's link (branch ``votes``: ``/votes?w=&g=&token=``, ``workshop.links``)."""
     query = {"w": workshop.id, "g": group.id, "lang": "en"}
     token = getattr(KEYS, "participant_token", None)
     if token is not None:
@@ -66,9 +68,20 @@ def _participant_query(workshop: Workshop, group: Group) -> dict[str, str]:
 KINDS: dict[str, PageKind] = {
     "host": PageKind("host", "present", host_query, host=True),
     "tutor": PageKind("tutor", "tutor", _tutor_query),
-    # The participant page (branch `votes`): measured when the navigation offers this path.
-    "participant": PageKind("participant", "vote", _participant_query),
+    # The participant page (branch `votes`): measured when the navigation offers its path.
+    "participant": PageKind("participant", "votes", _participant_query, aliases=("vote",)),
 }
+
+
+def adopt_paths(offered: set[str]) -> None:
+    """Give each kind the path this build's navigation offers (among its aliases)."""
+    for name, kind in KINDS.items():
+        if kind.path not in offered:
+            found = next((path for path in kind.aliases if path in offered), None)
+            if found is not None:
+                KINDS[name] = replace(kind, path=found)
+
+
 #: What takes a missing kind's places in the room: a second screen on the tutor link.
 STAND_IN = {"participant": "tutor"}
 

@@ -91,6 +91,7 @@ from _room_pages import (
     OPEN_TIMEOUT,
     STAND_IN,
     Room,
+    adopt_paths,
     host_query,
     layout,
     open_rounds,
@@ -163,6 +164,7 @@ async def run(args: argparse.Namespace) -> tuple[list[Row], dict[str, float], fl
             probe = PageClient(server.url, "present", host_query(workshop, groups[0]))
             await probe.open(OPEN_TIMEOUT)
             offered = set(probe.app_pages)
+            adopt_paths(offered)
             await probe.close()
             for role, stand_in in STAND_IN.items():
                 if role in args.kinds and KINDS[role].path not in offered:
