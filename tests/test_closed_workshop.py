@@ -15,7 +15,8 @@ import pytest
 from tests.support.clock import ManualClock
 from tests.test_store_contract import BACKENDS
 from workshop.models import AnswerChange, FieldPatch, Group, Workshop
-from workshop.outbox import DROPPED_CLOSED, Outbox
+from workshop.outbox import Outbox
+from workshop.outbox_entry import DROPPED_CLOSED
 from workshop.store.base import PatchSet, Store, WorkshopClosed
 from workshop.store.sqlite import SqliteStore
 from workshop.sync import SyncEngine

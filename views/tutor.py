@@ -29,6 +29,7 @@ from views import (
     rubric_display,
     tutor_actions,
     tutor_join,
+    tutor_notices,
     tutor_previous,
     tutor_votes,
     viewer_time,
@@ -37,7 +38,6 @@ from workshop import clock, timesource
 from workshop.answers import NA_TEXT, answer_choices, canonical_text, format_score, item_answer
 from workshop.content.model import Item, Rubric, level_key
 from workshop.models import FieldPatch, Group, Snapshot
-from workshop.outbox import Entry
 from workshop.patches import FieldView, field_view
 from workshop.presentation import escape_markdown
 from workshop.scoring import score_answers
@@ -237,55 +237,6 @@ def live_bar() -> None:
 live_bar()
 
 
-def _notice(entry: Entry) -> None:
-    """A change of this session that a later one won over: say so, offer to re-apply it.
-
-    A change the host's closing refused is only reported (nothing can be re-applied).
-    """
-    patch = entry.patch
-    if entry.status == "dropped":
-        st.warning(
-            t(
-                f"tutor.refused_closed_{patch.field}",
-                item=patch.item_id,
-                mine=escape_markdown(patch.text or t("tutor.empty_value")),
-            ),
-            icon=":material/lock:",
-        )
-        st.button(
-            t("tutor.understood"),
-            key=f"seen_{entry.id}",
-            on_click=engine.acknowledge,
-            args=([entry.id],),
-        )
-        return
-    theirs = entry.current if entry.current else t("tutor.empty_value")
-    st.warning(
-        t(
-            f"tutor.superseded_{patch.field}",
-            item=patch.item_id,
-            mine=escape_markdown(patch.text or t("tutor.empty_value")),
-            theirs=escape_markdown(theirs),
-            who=escape_markdown(entry.current_by or t("tutor.someone")),
-            time=viewer_time.local_time(entry.current_at, "%H:%M:%S") if entry.current_at else "—",
-        ),
-        icon=":material/merge_type:",
-    )
-    keep, mine, _rest = st.columns([1, 1, 3])
-    keep.button(
-        t("tutor.keep_theirs"),
-        key=f"keep_{entry.id}",
-        on_click=engine.acknowledge,
-        args=([entry.id],),
-    )
-    mine.button(
-        t("tutor.use_mine"),
-        key=f"mine_{entry.id}",
-        on_click=_use_mine,
-        args=(entry.id, patch.item_id, patch.field, patch.text),
-    )
-
-
 # Notices come and go between runs; keeping them in one container that is always there
 # keeps the tabs below at the same place in the page, which Streamlit's frontend needs
 # to keep (and show) the tab bar across reruns.
@@ -294,7 +245,7 @@ with st.container():
         st.button(t("tutor.retry_now"), on_click=_retry_now, key="retry_now")
     for entry in engine.notices(origin, workshop_id, group_id, _who()):
         if entry.workshop_id == workshop_id and entry.group_id == group_id:
-            _notice(entry)
+            tutor_notices.show(entry, acknowledge=engine.acknowledge, use_mine=_use_mine)
     error = st.session_state.pop("tutor_input_error", None)
     if error is not None:
         messages.show_input_error(error)

@@ -30,7 +30,10 @@ from workshop.votes import (
 )
 
 #: How often the panel looks at the votes file (seconds): local, no Sheets request.
+#: While votes come in, the count is what the tutor waits for, so it is looked at
+#: often (a vote shows within a second); once revealed, the spread changes rarely.
 POLL_SECONDS = 2
+COUNT_POLL_SECONDS = 0.5
 
 
 def _summary(rubric: Rubric, workshop_id: str, group_id: str, item_id: str) -> str:
@@ -114,13 +117,16 @@ def panel(group: Group, rubric: Rubric, lang: str, *, closed: bool) -> None:
 
 def _round(group: Group, rubric: Rubric, lang: str, item_id: str, *, closed: bool) -> None:
     workshop_id, group_id = group.workshop_id, group.id
+    box = live.runtime().votes
+    counting = not box.state(workshop_id, group_id, item_id).revealed
 
-    @st.fragment(run_every=POLL_SECONDS)
+    @st.fragment(run_every=COUNT_POLL_SECONDS if counting else POLL_SECONDS)
     def live_round() -> None:
-        box = live.runtime().votes
         if box.current(workshop_id, group_id) != item_id:
             st.rerun()  # another device of the tutor opened another test
         state = box.state(workshop_id, group_id, item_id)
+        if state.revealed == counting:
+            st.rerun()  # revealed, or voting again: poll at the pace of the new state
         item = rubric.item(item_id)
         if not state.revealed:
             present = max(box.present(workshop_id, group_id, timesource.now()), len(state.votes))

@@ -19,28 +19,23 @@ row names its record (``record``), and nothing is ever sent to another one.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from workshop import field_log
 from workshop.field_log import FieldKey
 from workshop.localdb import LocalDatabase
 from workshop.models import FieldPatch, PatchOutcome
+from workshop.outbox_entry import (
+    DROPPED_CLOSED,
+    DROPPED_GONE,
+    KEEP_SECONDS,
+    PENDING,
+    Entry,
+    entry_from_row,
+)
 from workshop.store.base import KnownAt, StoreError, StoreUnavailable
-
-PENDING = "pending"
-#: Outcomes of a sent change; "replaced": a newer change of the same field took its place
-#: before it was sent; "dropped": its group or workshop no longer exists.
-SETTLED = ("written", "already", "superseded", "replaced", "dropped")
-#: Why a change was dropped (kept in ``error_reason``): its group or workshop is
-#: gone, or the host closed the workshop before it was written.
-DROPPED_GONE = "gone"
-DROPPED_CLOSED = "closed"
-#: Settled changes are kept this long (for notices and status), then removed.
-KEEP_SECONDS = 7 * 24 * 3600.0
 
 _SCHEMA = (
     """
@@ -76,60 +71,6 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS changes_origin ON changes (origin, status, seen)",
     *field_log.SCHEMA,
 )
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One change in the outbox, with where it stands."""
-
-    id: int
-    record: str
-    workshop_id: str
-    group_id: str
-    patch: FieldPatch
-    origin: str
-    status: str
-    attempts: int = 0
-    error_reason: str = ""
-    error_status: int | None = None
-    error_text: str = ""
-    settled_at: float = 0.0
-    current: str = ""
-    current_by: str = ""
-    current_at: str = ""
-
-    @property
-    def failure(self) -> StoreError | None:
-        """The last attempt's error, rebuilt so a page can word it in its language."""
-        if self.status == "dropped" or (not self.error_reason and not self.error_text):
-            return None
-        if self.error_reason:
-            return StoreUnavailable(
-                self.error_text, reason=self.error_reason, status=self.error_status
-            )
-        return StoreError(self.error_text)
-
-
-def _entry(row: sqlite3.Row) -> Entry:
-    return Entry(
-        id=int(row["id"]),
-        record=row["record"],
-        workshop_id=row["workshop_id"],
-        group_id=row["group_id"],
-        patch=FieldPatch(
-            row["item_id"], row["field"], row["text"], row["base"], row["made_at"], row["made_by"]
-        ),
-        origin=row["origin"],
-        status=row["status"],
-        attempts=int(row["attempts"]),
-        error_reason=row["error_reason"],
-        error_status=row["error_status"],
-        error_text=row["error_text"],
-        settled_at=float(row["settled_at"]),
-        current=row["current"],
-        current_by=row["current_by"],
-        current_at=row["current_at"],
-    )
 
 
 class Outbox:
@@ -210,7 +151,7 @@ class Outbox:
             query += " AND group_id = ?"
             params.append(group_id)
         with self.db.transaction(write=False) as conn:
-            return [_entry(row) for row in conn.execute(query + " ORDER BY id", params)]
+            return [entry_from_row(row) for row in conn.execute(query + " ORDER BY id", params)]
 
     def entries(self, ids: Iterable[int]) -> list[Entry]:
         wanted = list(ids)
@@ -221,7 +162,7 @@ class Outbox:
                 f"SELECT * FROM changes WHERE id IN ({','.join('?' * len(wanted))}) ORDER BY id",
                 wanted,
             ).fetchall()
-        return [_entry(row) for row in rows]
+        return [entry_from_row(row) for row in rows]
 
     def claim(
         self, record: str, owner: str, *, lease: float, now: float | None = None
@@ -244,7 +185,7 @@ class Outbox:
                     f" WHERE id IN ({','.join('?' * len(rows))})",
                     (owner, at + lease, *(row["id"] for row in rows)),
                 )
-        return [_entry(row) for row in rows]
+        return [entry_from_row(row) for row in rows]
 
     def release(self, owner: str) -> int:
         """Give back the waiting changes ``owner`` took for sending (its process stops).
@@ -379,7 +320,7 @@ class Outbox:
                 " AND seen = 0 ORDER BY id",
                 [*params, DROPPED_CLOSED],
             ).fetchall()
-        return [_entry(row) for row in rows]
+        return [entry_from_row(row) for row in rows]
 
     def acknowledge(self, ids: Iterable[int]) -> None:
         wanted = list(ids)

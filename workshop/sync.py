@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from workshop import timesource
 from workshop.coordination import SendSlots
 from workshop.models import ANSWER_FIELDS, FieldPatch, PatchOutcome
-from workshop.outbox import DROPPED_CLOSED, Entry, Outbox
+from workshop.outbox import Outbox
+from workshop.outbox_entry import DROPPED_CLOSED, Entry
 from workshop.store.base import (
     NotFound,
     PatchSet,
