@@ -104,12 +104,15 @@ def test_three_tutors_score_the_data_segment_live(tmp_path: Path) -> None:
         for name in ("Team A", "Team B", "Team C"):
             expect(host.get_by_text(re.compile(f"{name} — 7/7"))).to_be_visible(timeout=15_000)
 
-        # The same stored clock gives the same remaining time on every screen.
+        # The same stored clock gives the same remaining time on every screen. Each
+        # browser ticks the countdown itself from the server's time as it last
+        # received it, so two screens may differ by a reply's one-way delay (tenths
+        # of a second on a busy machine), well inside the second the screens show.
         time.sleep(1.2)
         host_text, host_remaining, host_at = _countdown(host)
         tutor_text, tutor_remaining, tutor_at = _countdown(tutors[0])
         projected_host = host_remaining - (tutor_at - host_at)
-        assert abs(projected_host - tutor_remaining) < 0.05
+        assert abs(projected_host - tutor_remaining) < 0.5
         assert abs(_seconds(host_text) - _seconds(tutor_text)) <= 1
 
         save_screenshot(host, "presenter-1280x720.png")
