@@ -86,6 +86,21 @@ def test_after_the_last_segment_the_agenda_is_finished_at_its_full_time() -> Non
     assert clk.effective(AGENDA, AUTO, T0 + 99_999) == state
 
 
+def test_an_extension_of_an_earlier_segment_is_not_shown_on_the_finished_agenda() -> None:
+    # Intro extended by a minute: intro ends T0 + 365, data T0 + 970, wrap-up T0 + 1875.
+    extended = clk.extend(AUTO, 60, T0 + 10)
+    finished = clk.view(AGENDA, extended, T0 + 1875)
+    assert (finished.index, finished.status, finished.duration, finished.extension) == (
+        2,
+        "finished",
+        900.0,
+        0.0,
+    )
+    # Stored while data runs (what any control does), the finished screen is the same.
+    stored = clk.effective(AGENDA, extended, T0 + 365)
+    assert clk.view(AGENDA, stored, T0 + 1875) == finished
+
+
 def test_moving_on_replaces_overtime_and_shows_zero() -> None:
     at_zero = clk.view(AGENDA, AUTO, T0 + 300)
     assert at_zero.moving_on and not at_zero.overtime and at_zero.display == "0:00"

@@ -114,7 +114,12 @@ def effective(agenda: Agenda, clock: ClockState, now: float) -> ClockState:
             break
         if index >= len(agenda.segments) - 1:
             return replace(
-                clock, segment=index, status=FINISHED, started_at=None, paused_elapsed=duration
+                clock,
+                segment=index,
+                status=FINISHED,
+                started_at=None,
+                paused_elapsed=duration,
+                extension=extension,  # the last segment's own, not one given to an earlier one
             )
         index, started, extension = index + 1, ends, 0.0
     if index == clock.segment:
