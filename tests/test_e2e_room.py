@@ -7,7 +7,8 @@ browser from the stored clock; nobody presses Next). The host's broadcast must
 appear on the three tutor screens within 5 s, stay dismissed where it was
 dismissed and survive a reload. The presenter's keyboard shortcuts drive the
 stored clock, but not while the host types, and the display mode is
-photographed at 1280x720 and 1920x1080.
+photographed at 1280x720 and 1920x1080. A finished agenda shows no minute
+that the host gave an earlier segment, also when the presenter opens it again.
 """
 
 from __future__ import annotations
@@ -287,4 +288,37 @@ def test_the_broadcast_reaches_a_screen_served_by_another_app_process(
         expect(tutor.locator('[data-testid="countdown"]')).to_have_attribute(
             "data-status", "running", timeout=5_000
         )
+        browser.close()
+
+
+def test_a_finished_agenda_does_not_carry_a_minute_given_to_an_earlier_segment(
+    room: Room,
+) -> None:
+    # By hand: intro 8 s + 60 s added, data 8 s, wrap-up 30 s, 5 s "moving on" after each:
+    # the agenda is finished 68 + 5 + 8 + 5 + 30 + 5 = 121 s after the start.
+    started = time.time() - 125
+    room.store.set_clock(
+        room.workshop.id,
+        ClockState(
+            segment=0,
+            status="running",
+            started_at=started,
+            updated_at=started + 3,
+            extension=60.0,
+            auto_advance=True,
+        ),
+    )
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        host = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        for _ in range(2):  # as it opens, and opened again (a reload asks for the passcode)
+            _presenter(host, room)
+            expect(host.get_by_text("The agenda is finished")).to_be_visible(timeout=10_000)
+            expect(host.get_by_test_id("countdown")).to_have_attribute("data-segment", "2")
+            expect(host.get_by_test_id("countdown")).to_have_text("0:00")
+            host.wait_for_timeout(3_500)  # a poll of the clock panel later
+            expect(host.get_by_text("min added")).to_have_count(0)
+        save_screenshot(host, "present-finished-after-extension.png", readme=False)
+        # Nothing was written: the finish is computed from the stored clock and the time.
+        assert (room.clock().segment, room.clock().extension) == (0, 60.0)
         browser.close()
